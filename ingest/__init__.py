@@ -1,0 +1,1 @@
+"""Ingest: source clients -> payloads -> pure mappers -> records -> batched loader -> Neo4j."""

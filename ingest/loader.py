@@ -1,0 +1,160 @@
+"""Batched, idempotent writes: ``UNWIND $rows MERGE ...``, one transaction per batch.
+
+Labels and relationship types come only from the schema enums; every value is a
+parameter. Writing the same batch twice leaves the graph as it was (MERGE on the
+node key and on the assertion id of each edge).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from neo4j import Driver, ManagedTransaction
+from shoulders.ingest.records import EdgeRecord, NodeRecord, NodeStatus, RecordBatch
+from shoulders.schema.keys import label_of
+from shoulders.schema.vocabulary import ENTITY, Label, Rel
+
+ROWS_PER_STATEMENT = 2000
+
+
+@dataclass
+class WriteCounts:
+    nodes_created: int = 0
+    relationships_created: int = 0
+    properties_set: int = 0
+
+    def add(self, other: WriteCounts) -> None:
+        self.nodes_created += other.nodes_created
+        self.relationships_created += other.relationships_created
+        self.properties_set += other.properties_set
+
+
+def _node_row(node: NodeRecord) -> dict[str, Any]:
+    props: dict[str, Any] = {"name": node.name, **node.props}
+    aliases = node.props.get("aliases")
+    alias_text = " ".join(str(a) for a in aliases) if isinstance(aliases, list) else ""
+    props["search_text"] = " ".join(
+        part for part in (node.name, node.key.split(":")[-1], alias_text) if part
+    )
+    if node.provenance is not None:
+        p = node.provenance
+        props.update(
+            source=p.source,
+            url=p.url,
+            revision=p.revision,
+            fetched_at=p.fetched_at,
+            fetched_run=p.run_id,
+        )
+    return {
+        "key": node.key,
+        "name": node.name,
+        "props": props,
+        "reason": node.reason,
+        "run_id": node.provenance.run_id if node.provenance else None,
+    }
+
+
+def _edge_row(edge: EdgeRecord) -> dict[str, Any]:
+    p, e = edge.provenance, edge.evidence
+    return {
+        "start": edge.start,
+        "end": edge.end,
+        "end_name": edge.end_name or edge.end.split(":", 2)[-1],
+        "assertion": edge.assertion,
+        "props": {
+            "source": p.source,
+            "url": p.url,
+            "revision": p.revision,
+            "fetched_at": p.fetched_at,
+            "run_id": p.run_id,
+            "method": e.method.value,
+            "confidence": e.confidence,
+            "evidence_field": e.field,
+            "evidence_value": e.value,
+            "detail": edge.detail,
+        },
+    }
+
+
+# Cypher per status. A resolved write replaces what we know of the entity; a
+# reference only makes sure it exists; a failure never downgrades a resolved node.
+def _node_cypher(label: Label, status: NodeStatus) -> str:
+    head = f"UNWIND $rows AS row MERGE (n:{label.value} {{key: row.key}}) ON CREATE SET n:{ENTITY}"
+    if status is NodeStatus.RESOLVED:
+        return (
+            head + ", n.status = 'resolved' SET n += row.props, n.status = 'resolved', "
+            "n.unresolved_reason = null"
+        )
+    if status is NodeStatus.REFERENCED:
+        return (
+            head + ", n.name = row.name, n.status = 'referenced', n.search_text = "
+            "row.props.search_text"
+        )
+    return head + (
+        ", n.name = row.name, n.search_text = row.props.search_text "
+        "SET n.status = CASE n.status WHEN 'resolved' THEN 'resolved' ELSE 'unresolved' END, "
+        "n.unresolved_reason = row.reason, n.failed_run = row.run_id"
+    )
+
+
+def _edge_cypher(rel: Rel, start: Label, end: Label) -> str:
+    return (
+        "UNWIND $rows AS row "
+        f"MERGE (a:{start.value} {{key: row.start}}) "
+        f"ON CREATE SET a:{ENTITY}, a.name = row.start, a.status = 'referenced' "
+        f"MERGE (b:{end.value} {{key: row.end}}) "
+        f"ON CREATE SET b:{ENTITY}, b.name = row.end_name, b.status = 'referenced', "
+        "b.search_text = row.end_name "
+        f"MERGE (a)-[r:{rel.value} {{assertion: row.assertion}}]->(b) "
+        "SET r += row.props"
+    )
+
+
+def _chunks(rows: list[dict[str, Any]]) -> Iterable[list[dict[str, Any]]]:
+    for i in range(0, len(rows), ROWS_PER_STATEMENT):
+        yield rows[i : i + ROWS_PER_STATEMENT]
+
+
+def _write(tx: ManagedTransaction, batch: RecordBatch) -> WriteCounts:
+    counts = WriteCounts()
+    nodes: dict[tuple[Label, NodeStatus], list[dict[str, Any]]] = defaultdict(list)
+    for node in batch.nodes:
+        nodes[(node.label, node.status)].append(_node_row(node))
+    # Resolved first, so a reference in the same batch never overwrites a name.
+    order = {NodeStatus.RESOLVED: 0, NodeStatus.UNRESOLVED: 1, NodeStatus.REFERENCED: 2}
+    for (label, status), rows in sorted(nodes.items(), key=lambda kv: order[kv[0][1]]):
+        for chunk in _chunks(rows):
+            counts.add(_run(tx, _node_cypher(label, status), chunk))
+    edges: dict[tuple[Rel, Label, Label], list[dict[str, Any]]] = defaultdict(list)
+    for edge in batch.edges:
+        edges[(edge.rel, label_of(edge.start), label_of(edge.end))].append(_edge_row(edge))
+    for (rel, start, end), rows in edges.items():
+        for chunk in _chunks(rows):
+            counts.add(_run(tx, _edge_cypher(rel, start, end), chunk))
+    return counts
+
+
+def _run(tx: ManagedTransaction, cypher: str, rows: list[dict[str, Any]]) -> WriteCounts:
+    summary = tx.run(cypher, rows=rows).consume()
+    c = summary.counters
+    return WriteCounts(c.nodes_created, c.relationships_created, c.properties_set)
+
+
+class Loader:
+    """Writes record batches into one database, each batch in one transaction."""
+
+    def __init__(self, driver: Driver, database: str) -> None:
+        self.driver = driver
+        self.database = database
+        self.counts = WriteCounts()
+
+    def write(self, batch: RecordBatch) -> WriteCounts:
+        if not len(batch):
+            return WriteCounts()
+        with self.driver.session(database=self.database) as session:
+            counts = session.execute_write(_write, batch)
+        self.counts.add(counts)
+        return counts

@@ -1,0 +1,1 @@
+"""The read-only GraphQL API over the provenance graph."""

@@ -1,0 +1,160 @@
+"""Every setting Shoulders reads, from environment variables, in one place.
+
+Each field names its environment variable explicitly (``validation_alias``) so
+the names in docs/configuration.md, docker-compose.yml and the code are the same
+strings; a test fails when a field is missing from the docs.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+from urllib.parse import urlsplit
+
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+#: Local default for the Neo4j password: good for a laptop, documented, and
+#: overridden by NEO4J_PASSWORD everywhere else.
+LOCAL_NEO4J_PASSWORD = "shoulders-local"
+
+
+class SettingsError(Exception):
+    """A setting has a bad value; the message names the variable."""
+
+
+def _env(name: str) -> AliasChoices:
+    return AliasChoices(name)
+
+
+class Settings(BaseSettings):
+    """Configuration; see docs/configuration.md for the meaning of each variable."""
+
+    model_config = SettingsConfigDict(extra="ignore", frozen=True, populate_by_name=False)
+
+    # --- Neo4j connection -------------------------------------------------
+    neo4j_uri: str = Field(
+        "bolt://127.0.0.1:7687",
+        validation_alias=_env("NEO4J_URI"),
+        description="Bolt URI of the Neo4j server (bolt://, neo4j://, neo4j+s:// ...).",
+    )
+    neo4j_user: str = Field("neo4j", validation_alias=_env("NEO4J_USER"))
+    neo4j_password: SecretStr = Field(
+        SecretStr(LOCAL_NEO4J_PASSWORD), validation_alias=_env("NEO4J_PASSWORD")
+    )
+    neo4j_database: str = Field("neo4j", validation_alias=_env("NEO4J_DATABASE"))
+
+    # --- The local Neo4j server the project assembles and starts ----------
+    neo4j_home: Path = Field(REPO_ROOT / ".neo4j", validation_alias=_env("SHOULDERS_NEO4J_HOME"))
+    neo4j_http_port: int = Field(7474, ge=1, le=65535, validation_alias=_env("NEO4J_HTTP_PORT"))
+    neo4j_heap: str = Field("1g", validation_alias=_env("SHOULDERS_NEO4J_HEAP"))
+    neo4j_pagecache: str = Field("1g", validation_alias=_env("SHOULDERS_NEO4J_PAGECACHE"))
+    neo4j_start_timeout: float = Field(
+        240.0, gt=0, validation_alias=_env("SHOULDERS_NEO4J_START_TIMEOUT")
+    )
+    java_home: Path | None = Field(None, validation_alias=_env("JAVA_HOME"))
+
+    # --- Upstream APIs (ingest) -------------------------------------------
+    hf_endpoint: str = Field("https://huggingface.co", validation_alias=_env("HF_ENDPOINT"))
+    hf_token: SecretStr | None = Field(None, validation_alias=_env("HF_TOKEN"))
+    arxiv_endpoint: str = Field(
+        "https://export.arxiv.org/api/query", validation_alias=_env("SHOULDERS_ARXIV_ENDPOINT")
+    )
+    s2_endpoint: str = Field(
+        "https://api.semanticscholar.org/graph/v1", validation_alias=_env("SHOULDERS_S2_ENDPOINT")
+    )
+    s2_api_key: SecretStr | None = Field(None, validation_alias=_env("S2_API_KEY"))
+    github_endpoint: str = Field(
+        "https://api.github.com", validation_alias=_env("SHOULDERS_GITHUB_ENDPOINT")
+    )
+    github_token: SecretStr | None = Field(None, validation_alias=_env("GITHUB_TOKEN"))
+    # Empty means: the PyPI client library's own default endpoint.
+    pypi_endpoint: str | None = Field(None, validation_alias=_env("SHOULDERS_PYPI_ENDPOINT"))
+    http_timeout: float = Field(30.0, gt=0, validation_alias=_env("SHOULDERS_HTTP_TIMEOUT"))
+    http_max_retries: int = Field(5, ge=0, le=20, validation_alias=_env("SHOULDERS_HTTP_RETRIES"))
+    http_max_wait: float = Field(300.0, gt=0, validation_alias=_env("SHOULDERS_HTTP_MAX_WAIT"))
+    user_agent: str = Field(
+        "shoulders/0.1 (+https://github.com/shoulders-graph/shoulders)",
+        validation_alias=_env("SHOULDERS_USER_AGENT"),
+    )
+
+    # --- Ingest runs --------------------------------------------------------
+    report_dir: Path = Field(REPO_ROOT / "reports", validation_alias=_env("SHOULDERS_REPORT_DIR"))
+    lock_stale_after: float = Field(
+        3600.0, gt=0, validation_alias=_env("SHOULDERS_LOCK_STALE_SECONDS")
+    )
+    log_format: Literal["auto", "json", "console"] = Field(
+        "auto", validation_alias=_env("SHOULDERS_LOG_FORMAT")
+    )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        "INFO", validation_alias=_env("SHOULDERS_LOG_LEVEL")
+    )
+
+    # --- API ----------------------------------------------------------------
+    api_host: str = Field("127.0.0.1", validation_alias=_env("SHOULDERS_API_HOST"))
+    api_port: int = Field(8000, ge=1, le=65535, validation_alias=_env("SHOULDERS_API_PORT"))
+    graphiql: bool = Field(True, validation_alias=_env("SHOULDERS_GRAPHIQL"))
+    cors_origins: str = Field("", validation_alias=_env("SHOULDERS_CORS_ORIGINS"))
+
+    @field_validator("neo4j_uri")
+    @classmethod
+    def _known_scheme(cls, value: str) -> str:
+        schemes = {"bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc"}
+        parts = urlsplit(value)
+        if parts.scheme not in schemes or not parts.hostname:
+            raise ValueError(f"must look like bolt://host:7687 (schemes: {sorted(schemes)})")
+        return value
+
+    @field_validator("neo4j_password")
+    @classmethod
+    def _long_enough(cls, value: SecretStr) -> SecretStr:
+        # Neo4j refuses initial passwords shorter than 8 characters.
+        if len(value.get_secret_value()) < 8:
+            raise ValueError("must be at least 8 characters (Neo4j's minimum)")
+        return value
+
+    @property
+    def bolt_port(self) -> int:
+        return urlsplit(self.neo4j_uri).port or 7687
+
+    @property
+    def bolt_host(self) -> str:
+        return urlsplit(self.neo4j_uri).hostname or "127.0.0.1"
+
+    def env_names(self) -> dict[str, str]:
+        """Map field name -> environment variable name."""
+        return env_names()
+
+
+def env_names() -> dict[str, str]:
+    names: dict[str, str] = {}
+    for name, field in Settings.model_fields.items():
+        alias = field.validation_alias
+        assert isinstance(alias, AliasChoices)
+        first = alias.choices[0]
+        assert isinstance(first, str)
+        names[name] = first
+    return names
+
+
+def load_settings() -> Settings:
+    """Read and validate the environment; a bad value raises SettingsError naming it."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        names = env_names()
+        lines = []
+        for error in exc.errors():
+            loc = error.get("loc", ())
+            field = str(loc[0]) if loc else "?"
+            env = names.get(field, field)
+            lines.append(f"{env}: {error.get('msg', 'invalid value')}")
+        raise SettingsError("invalid configuration: " + "; ".join(lines)) from None
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return load_settings()
