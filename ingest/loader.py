@@ -8,7 +8,7 @@ node key and on the assertion id of each edge).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -75,6 +75,7 @@ def _edge_row(edge: EdgeRecord) -> dict[str, Any]:
             "evidence_field": e.field,
             "evidence_value": e.value,
             "detail": edge.detail,
+            "stale_run": None,
         },
     }
 
@@ -137,8 +138,21 @@ def _write(tx: ManagedTransaction, batch: RecordBatch) -> WriteCounts:
     return counts
 
 
+# An entity a source re-fetched in this run replaces that source's assertions about it:
+# its older edges from the same source that were not asserted again are marked stale,
+# in the same transaction, and the end-of-run sweep deletes them (guarded).
+_MARK_STALE = (
+    f"UNWIND $fetched AS f MATCH (x:{ENTITY} {{key: f.key}})-[r]->() "
+    "WHERE r.source = f.source AND r.run_id <> $run SET r.stale_run = $run"
+)
+
+
 def _run(tx: ManagedTransaction, cypher: str, rows: list[dict[str, Any]]) -> WriteCounts:
-    summary = tx.run(cypher, rows=rows).consume()
+    return _run_params(tx, cypher, rows=rows)
+
+
+def _run_params(tx: ManagedTransaction, cypher: str, **params: Any) -> WriteCounts:
+    summary = tx.run(cypher, **params).consume()
     c = summary.counters
     return WriteCounts(c.nodes_created, c.relationships_created, c.properties_set)
 
@@ -151,10 +165,28 @@ class Loader:
         self.database = database
         self.counts = WriteCounts()
 
-    def write(self, batch: RecordBatch) -> WriteCounts:
-        if not len(batch):
+    def write(
+        self,
+        batch: RecordBatch,
+        fetched: Sequence[tuple[str, str]] = (),
+        run_id: str | None = None,
+    ) -> WriteCounts:
+        """Write ``batch`` in one transaction.
+
+        ``fetched`` lists (source, key) of entities re-fetched in run ``run_id``; their
+        older assertions by the same source that the batch does not repeat become stale.
+        """
+        if not len(batch) and not fetched:
             return WriteCounts()
+        rows = [{"source": source, "key": key} for source, key in fetched]
+
+        def work(tx: ManagedTransaction) -> WriteCounts:
+            counts = _write(tx, batch)
+            if rows:
+                counts.add(_run_params(tx, _MARK_STALE, fetched=rows, run=run_id))
+            return counts
+
         with self.driver.session(database=self.database) as session:
-            counts = session.execute_write(_write, batch)
+            counts = session.execute_write(work)
         self.counts.add(counts)
         return counts

@@ -1,0 +1,278 @@
+"""The crawl frontier: breadth-first, upstream, bounded per kind of hop.
+
+Each entity is fetched at most once per run; cycles end because a key is never
+queued twice. Results are written in small transactions (an entity's node and all
+its edges always together), so a crash loses at most the batch in flight and a
+re-run completes the graph. Hops are counted separately for model lineage, for
+citations (which fan out fast) and for code (repositories and packages).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from neo4j import Driver
+from shoulders.ingest.http import HttpClient
+from shoulders.ingest.loader import Loader
+from shoulders.ingest.records import NodeRecord, NodeStatus, Provenance, RecordBatch
+from shoulders.ingest.runs import RunLock, RunReport
+from shoulders.ingest.sources.base import FetchResult, Follow, Source, Stored, utc_now
+from shoulders.schema.keys import label_of
+from shoulders.schema.vocabulary import ENTITY, Rel
+from shoulders.settings import Settings
+
+log = logging.getLogger("shoulders.crawl")
+
+CITATION_HOPS = frozenset({Rel.CITES})
+CODE_HOPS = frozenset({Rel.DEPENDS_ON, Rel.BUILT_FROM, Rel.FORKED_FROM})
+FLUSH_ENTITIES = 50
+
+
+@dataclass(frozen=True)
+class Limits:
+    depth: int = 4  # model lineage, and model -> paper/code/library hops
+    paper_depth: int = 2  # paper -> paper (citations)
+    code_depth: int = 2  # repository -> package -> repository ...
+    max_age: timedelta | None = None  # refetch even unchanged entities older than this
+
+
+@dataclass(frozen=True)
+class Item:
+    key: str
+    depth: int = 0
+    paper_depth: int = 0
+    code_depth: int = 0
+
+    def step(self, follow: Follow) -> Item:
+        if follow.rel in CITATION_HOPS:
+            return Item(follow.key, self.depth, self.paper_depth + 1, self.code_depth)
+        if follow.rel in CODE_HOPS:
+            return Item(follow.key, self.depth, self.paper_depth, self.code_depth + 1)
+        return Item(follow.key, self.depth + 1, self.paper_depth, self.code_depth)
+
+    def within(self, limits: Limits) -> bool:
+        return (
+            self.depth <= limits.depth
+            and self.paper_depth <= limits.paper_depth
+            and self.code_depth <= limits.code_depth
+        )
+
+
+class Crawler:
+    """Runs one ingest: implements the ``RunContext`` the sources see."""
+
+    def __init__(
+        self,
+        *,
+        driver: Driver,
+        database: str,
+        settings: Settings,
+        http: HttpClient,
+        sources: Sequence[Source],
+        report: RunReport,
+        limits: Limits,
+        lock: RunLock | None = None,
+        on_progress: Callable[[RunReport, int], None] | None = None,
+    ) -> None:
+        self.driver = driver
+        self.database = database
+        self.settings = settings
+        self.http = http
+        self.sources = list(sources)
+        self.report = report
+        self.run_id = report.run_id
+        self.limits = limits
+        self.lock = lock
+        self.loader = Loader(driver, database)
+        self.on_progress = on_progress
+        self._seen: set[str] = set()
+        self._stored: dict[str, Stored] = {}
+        self._buffer = RecordBatch()
+        self._buffer_fetched: list[tuple[str, str]] = []
+        self._buffer_entities = 0
+
+    # --- RunContext ---------------------------------------------------------------
+    def now(self) -> str:
+        return utc_now()
+
+    def provenance(self, source: str, url: str, revision: str | None) -> Provenance:
+        return Provenance(source, url, revision, self.now(), self.run_id)
+
+    def stored(self, key: str) -> Stored | None:
+        return self._stored.get(key)
+
+    def is_fresh(self, stored: Stored | None, revision: str | None) -> bool:
+        if stored is None or revision is None or stored.revision != revision:
+            return False
+        if self.limits.max_age is None or stored.fetched_at is None:
+            return True
+        fetched = datetime.fromisoformat(stored.fetched_at.replace("Z", "+00:00"))
+        return datetime.now(UTC) - fetched < self.limits.max_age
+
+    # --- the crawl ------------------------------------------------------------------
+    def source_for(self, key: str) -> Source | None:
+        for source in self.sources:
+            if key.startswith(source.prefixes):
+                return source
+        return None
+
+    def run(self, seeds: Iterable[str], prefetched: Iterable[FetchResult] = ()) -> None:
+        """Crawl upstream from ``seeds``; ``prefetched`` results (e.g. an author listing) count as seeds."""
+        level: list[Item] = []
+        for result in prefetched:
+            self._seen.add(result.key)
+            level.extend(self._take(Item(result.key), result))
+        for key in seeds:
+            if key not in self._seen:
+                self._seen.add(key)
+                level.append(Item(key))
+        while level:
+            next_level: list[Item] = []
+            for source, items in self._by_source(level):
+                for chunk in _chunks(items, max(1, source.batch_size)):
+                    next_level.extend(self._fetch(source, chunk))
+            level = next_level
+            self._stored.clear()  # only needed for the level being fetched
+        self._flush()
+
+    def _by_source(self, items: list[Item]) -> Iterator[tuple[Source, list[Item]]]:
+        groups: dict[str, tuple[Source, list[Item]]] = {}
+        for item in items:
+            source = self.source_for(item.key)
+            if source is None:
+                continue  # licences, organisations: nodes only, nothing to fetch
+            groups.setdefault(source.name, (source, []))[1].append(item)
+        yield from groups.values()
+
+    def _fetch(self, source: Source, items: list[Item]) -> list[Item]:
+        self.prefetch([i.key for i in items])
+        by_key = {i.key: i for i in items}
+        nxt: list[Item] = []
+        done: set[str] = set()
+        try:
+            for result in source.fetch([i.key for i in items], self):
+                item = by_key.get(result.requested or result.key) or by_key.get(
+                    _requested(result, by_key)
+                )
+                if item is None:
+                    item = Item(result.key)
+                done.add(item.key)
+                self._seen.add(result.key)
+                self._seen.add(item.key)
+                nxt.extend(self._take(item, result, source.name))
+        except Exception as exc:
+            log.exception("source failed", extra={"source": source.name})
+            for item in items:
+                if item.key not in done:
+                    self._take(
+                        item,
+                        FetchResult(item.key, error=f"{type(exc).__name__}: {exc}"),
+                        source.name,
+                    )
+        return nxt
+
+    def _take(self, item: Item, result: FetchResult, source_name: str = "") -> list[Item]:
+        """Account for one result, buffer its records, return what to crawl next."""
+        source_name = result.source or source_name
+        for warning in result.warnings:
+            if len(self.report.warnings) < 500:
+                self.report.warnings.append(warning)
+        if result.error is not None:
+            self.report.fail(item.key, source_name, result.error)
+            result.batch.nodes.append(_unresolved(item.key, result.error))
+        elif result.skipped:
+            self.report.skipped_unchanged += 1
+            self.report.bump(source_name, "skipped")
+        else:
+            self.report.fetched += 1
+            self.report.bump(source_name, "fetched")
+            self._buffer_fetched.append((source_name, result.key))
+        self._buffer.extend(result.batch)
+        self._buffer_entities += 1
+        if self._buffer_entities >= FLUSH_ENTITIES:
+            self._flush()
+        nxt = []
+        for follow in result.follow:
+            child = item.step(follow)
+            if follow.key in self._seen or not child.within(self.limits):
+                continue
+            self._seen.add(follow.key)
+            nxt.append(child)
+        return nxt
+
+    def _flush(self) -> None:
+        if not self._buffer_entities:
+            return
+        counts = self.loader.write(self._buffer, self._buffer_fetched, self.run_id)
+        self.report.nodes_written += counts.nodes_created
+        self.report.edges_written += counts.relationships_created
+        self.report.entities_seen = len(self._seen)
+        self._buffer = RecordBatch()
+        self._buffer_fetched = []
+        self._buffer_entities = 0
+        if self.lock is not None:
+            self.lock.heartbeat()
+        if self.on_progress is not None:
+            self.on_progress(self.report, len(self._seen))
+        log.info(
+            "flushed",
+            extra={
+                "fetched": self.report.fetched,
+                "failed": self.report.failed,
+                "seen": len(self._seen),
+            },
+        )
+
+    def prefetch(self, keys: Sequence[str]) -> None:
+        records, _, _ = self.driver.execute_query(
+            f"UNWIND $keys AS key MATCH (n:{ENTITY} {{key: key}}) "
+            "OPTIONAL MATCH (n)-[r]->(m) WHERE r.stale_run IS NULL "
+            "RETURN key, n.revision AS revision, n.fetched_at AS fetched_at, "
+            "collect(DISTINCT [type(r), m.key]) AS upstream",
+            keys=keys,
+            database_=self.database,
+        )
+        self._stored.update(
+            {
+                r["key"]: Stored(
+                    r["revision"],
+                    r["fetched_at"],
+                    tuple((rel, end) for rel, end in r["upstream"] if rel is not None),
+                )
+                for r in records
+            }
+        )
+
+
+def upstream_follows(stored: Stored | None) -> list[Follow]:
+    """For a skipped entity: keep crawling through the edges the graph already has."""
+    if stored is None:
+        return []
+    return [Follow(end, Rel(rel)) for rel, end in stored.upstream if rel in Rel.__members__]
+
+
+def _unresolved(key: str, reason: str) -> NodeRecord:
+    return NodeRecord(
+        key=key,
+        label=label_of(key),
+        name=key.split(":", 2)[-1] if key.startswith("hf:") else key.split(":", 1)[-1],
+        status=NodeStatus.UNRESOLVED,
+        reason=reason[:500],
+    )
+
+
+def _requested(result: FetchResult, by_key: dict[str, Item]) -> str:
+    # A source that followed a rename answers with the new key; match case-insensitively.
+    lowered = result.key.lower()
+    for key in by_key:
+        if key.lower() == lowered:
+            return key
+    return result.key
+
+
+def _chunks(items: list[Item], size: int) -> Iterator[list[Item]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]

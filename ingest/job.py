@@ -1,0 +1,124 @@
+"""One ingest run, start to finish: lock, crawl, sweep, report.
+
+This is what ``shoulders ingest`` and the main job call. Item failures make a run
+*partial*; only configuration, authentication or database failures make it *fail*.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable
+
+from shoulders import db
+from shoulders.ingest.crawl import Crawler, Limits
+from shoulders.ingest.http import HttpClient
+from shoulders.ingest.runs import LockBusy, RunLock, RunReport, new_run_id, record_run
+from shoulders.ingest.sources.base import FetchResult, utc_now
+from shoulders.ingest.sources.registry import build_sources
+from shoulders.ingest.sweep import sweep
+from shoulders.schema import constraints
+from shoulders.settings import Settings, env_names
+
+log = logging.getLogger("shoulders.ingest")
+
+
+@dataclass(frozen=True)
+class IngestRequest:
+    seeds: Sequence[str] = ()
+    hf_authors: Sequence[str] = ()
+    limits: Limits = field(default_factory=Limits)
+    replay: Path | None = None
+    sweep_max_share: float = 0.05
+    force: bool = False
+    sources: frozenset[str] | None = None  # None: all registered sources
+
+
+@contextlib.contextmanager
+def replaying(settings: Settings, folder: Path | None) -> Iterator[Settings]:
+    """Serve a recording folder on loopback and point every source at it."""
+    if folder is None:
+        yield settings
+        return
+    from shoulders.ingest.replay.server import ReplayServer
+
+    by_env = {env: name for name, env in env_names().items()}
+    with ReplayServer(folder) as server:
+        updates = {by_env[env]: url for env, url in server.endpoints().items() if env in by_env}
+        yield settings.model_copy(update=updates)
+
+
+def run_ingest(
+    settings: Settings,
+    request: IngestRequest,
+    on_progress: Callable[[RunReport, int], None] | None = None,
+) -> RunReport:
+    report = RunReport(
+        run_id=new_run_id(),
+        started_at=utc_now(),
+        seeds=[*request.seeds, *(f"hf-author:{a}" for a in request.hf_authors)],
+        mode="replay" if request.replay else "live",
+    )
+    with replaying(settings, request.replay) as s, db.driver(s) as driver:
+        database = s.neo4j_database
+        try:
+            constraints.apply(driver, database)
+            lock = RunLock(driver, database, report.run_id, s.lock_stale_after)
+            lock.acquire()
+        except LockBusy as exc:
+            report.status = "busy"
+            report.warnings.append(str(exc))
+            return report
+        except (ServiceUnavailable, AuthError, Neo4jError) as exc:
+            report.status = "failed"
+            report.warnings.append(f"database: {exc}")
+            return report
+        try:
+            record_run(driver, database, report)
+            sources = build_sources(s, set(request.sources) if request.sources else None)
+            policies = {src.name: src.policy() for src in sources}
+            with HttpClient(s, policies, cache_path=s.report_dir / "http-cache.sqlite") as http:
+                crawler = Crawler(
+                    driver=driver,
+                    database=database,
+                    settings=s,
+                    http=http,
+                    sources=sources,
+                    report=report,
+                    limits=request.limits,
+                    lock=lock,
+                    on_progress=on_progress,
+                )
+                crawler.run(request.seeds, _author_listings(crawler, request.hf_authors))
+                report.http = http.stats.as_dict()
+            result = sweep(driver, database, max_share=request.sweep_max_share, force=request.force)
+            report.swept_edges = result.deleted
+            report.sweep = result.describe(request.sweep_max_share)
+            if result.refused:
+                report.warnings.append(report.sweep)
+            report.status = "partial" if report.failed or result.refused else "success"
+        except (ServiceUnavailable, AuthError) as exc:
+            report.status = "failed"
+            report.warnings.append(f"database: {exc}")
+        finally:
+            report.finished_at = utc_now()
+            with contextlib.suppress(Neo4jError, ServiceUnavailable):
+                record_run(driver, database, report)
+                lock.release()
+    return report
+
+
+def _author_listings(crawler: Crawler, authors: Sequence[str]) -> Iterator[FetchResult]:
+    if not authors:
+        return
+    from shoulders.ingest.sources.hf.source import HfSource
+
+    hf = next((s for s in crawler.sources if isinstance(s, HfSource)), None)
+    if hf is None:
+        raise ValueError("--hf-author needs the hf source")
+    for author in authors:
+        yield from hf.list_author(author, crawler)

@@ -1,0 +1,1 @@
+"""Upstream sources, one folder each (config, client, payloads, mapper, source)."""

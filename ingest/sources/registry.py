@@ -1,0 +1,18 @@
+"""Every source, registered in one line each."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from shoulders.ingest.sources.base import Source
+from shoulders.ingest.sources.hf.source import HfSource
+from shoulders.settings import Settings
+
+#: name -> factory. The order matters only for overlapping key prefixes (none today).
+SOURCES: dict[str, Callable[[Settings], Source]] = {
+    HfSource.name: HfSource,
+}
+
+
+def build_sources(settings: Settings, only: set[str] | None = None) -> list[Source]:
+    return [factory(settings) for name, factory in SOURCES.items() if only is None or name in only]
