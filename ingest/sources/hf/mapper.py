@@ -1,0 +1,500 @@
+"""Hub payload + model card -> records. Pure: no I/O, same input, same records.
+
+Lineage comes from three places, and every claim keeps its own evidence:
+
+- Hub tags ``base_model:{relation}:{id}`` (declared; the Hub writes canonical ids),
+- card YAML ``base_model`` / ``base_model_relation`` (declared; may hold a pre-rename id),
+- README prose: a "Base Model" table and sentences (inferred, with the snippet).
+
+The source resolves ids that did not come from tags (``targets_to_resolve``) and
+passes the answers in ``canonical``; a claim on a stale id then points at the
+canonical node and keeps the raw id as its evidence value.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+
+from shoulders.ingest.records import (
+    EdgeRecord,
+    Evidence,
+    NodeRecord,
+    PropValue,
+    Provenance,
+    RecordBatch,
+)
+from shoulders.ingest.sources.base import Follow
+from shoulders.ingest.sources.hf import prose
+from shoulders.ingest.sources.hf.payloads import Card, HfDataset, HfModel
+from shoulders.schema import keys
+from shoulders.schema.vocabulary import HF_BASE_RELATIONS, Label, Method, Rel
+
+# library_name values that name a PyPI package (the Hub's names are not all PyPI names).
+LIBRARY_PACKAGES: dict[str, str] = {
+    "transformers": "transformers",
+    "diffusers": "diffusers",
+    "sentence-transformers": "sentence-transformers",
+    "peft": "peft",
+    "timm": "timm",
+    "open_clip": "open-clip-torch",
+    "mlx": "mlx",
+    "keras": "keras",
+    "flair": "flair",
+    "spacy": "spacy",
+    "stable-baselines3": "stable-baselines3",
+    "setfit": "setfit",
+    "adapter-transformers": "adapter-transformers",
+    "vllm": "vllm",
+}
+
+CONF_TABLE = 0.9  # a table row linking the model to its base on the Hub
+CONF_SENTENCE_LINK = 0.8  # a sentence whose object is (or matches) a Hub link
+CONF_SENTENCE_NAME = 0.7  # a sentence naming a repo of the same author, confirmed by the Hub
+CONF_TEACHER = 0.8
+CONF_BIBTEX_OWN = 0.8
+CONF_BIBTEX_OTHER = 0.6
+CONF_CODE_LINK = 0.6
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A model -> model (or dataset) claim before ids are made canonical."""
+
+    rel: Rel
+    target: str  # a node key built from the raw id
+    evidence: Evidence
+    detail: str | None = None
+    from_tag: bool = False
+
+
+@dataclass
+class Mapped:
+    batch: RecordBatch = field(default_factory=RecordBatch)
+    follow: list[Follow] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def _strings(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [v for v in value if isinstance(v, str)]
+    return []
+
+
+def _model_key(repo_id: str) -> str | None:
+    try:
+        return keys.hf_model(repo_id)
+    except keys.KeyError_:
+        return None
+
+
+# --- declared lineage -----------------------------------------------------------------
+def declared_claims(m: HfModel) -> list[Claim]:
+    claims: list[Claim] = []
+    tag_targets: dict[str, Rel] = {}
+    for tag in m.tags:
+        parts = tag.split(":")
+        if parts[0] != "base_model" or len(parts) < 2:
+            continue
+        relation, repo = (parts[1], ":".join(parts[2:])) if len(parts) > 2 else (None, parts[1])
+        key = _model_key(repo)
+        if key is None:
+            continue
+        if relation is None:
+            continue  # the plain tag pairs with a base_model:{relation}:{id} tag; below if alone
+        rel = HF_BASE_RELATIONS.get(relation, Rel.DERIVED_FROM)
+        tag_targets[key] = rel
+        claims.append(
+            Claim(
+                rel, key, Evidence("tags", tag), detail=f"hub relation: {relation}", from_tag=True
+            )
+        )
+    for tag in m.tags:
+        parts = tag.split(":")
+        if parts[0] == "base_model" and len(parts) == 2:
+            key = _model_key(parts[1])
+            if key is not None and key not in tag_targets:
+                claims.append(Claim(Rel.DERIVED_FROM, key, Evidence("tags", tag), from_tag=True))
+
+    bases = _strings(m.card_data.get("base_model"))
+    stated = m.card_data.get("base_model_relation")
+    for raw in bases:
+        key = _model_key(raw)
+        if key is None:
+            continue
+        if isinstance(stated, str) and stated in HF_BASE_RELATIONS:
+            rel, detail = HF_BASE_RELATIONS[stated], f"base_model_relation: {stated}"
+        elif len(bases) > 1:
+            rel, detail = Rel.MERGED_FROM, "several base models: a merge"
+        else:
+            rel, detail = tag_targets.get(key, Rel.DERIVED_FROM), None
+        claims.append(Claim(rel, key, Evidence("cardData.base_model", raw), detail=detail))
+    return claims
+
+
+# --- prose lineage ------------------------------------------------------------------------
+def _subject_names(subject: str) -> list[str]:
+    parts = re.split(r"\s*(?:,|&|\band\b)\s*", subject)
+    return [p.strip(" *_`") for p in parts if p.strip()]
+
+
+def _mentions(subject: str, name: str) -> bool:
+    """The subject names this model exactly, or "<prefix> models" that covers it."""
+    target = prose.normalise(name)
+    for part in _subject_names(subject):
+        if prose.normalise(part) == target:
+            return True
+        m = re.match(r"(.+?)\s+models?$", part, re.I)
+        if m and target.startswith(prose.normalise(m.group(1))) and len(m.group(1)) > 3:
+            return True
+    return False
+
+
+def _same_name(name: str, repo_id: str) -> bool:
+    return _stem(name) == _stem(repo_id.split("/")[-1])
+
+
+def _stem(name: str) -> str:
+    # "Llama3.1-8B-Base" names the base weights of "Llama-3.1-8B".
+    return re.sub(r"base$", "", prose.normalise(name))
+
+
+def _resolve_name(
+    name: str,
+    link: str | None,
+    sentence_links: tuple[str, ...],
+    card_links: list[str],
+    author: str | None,
+) -> tuple[str | None, float, str]:
+    """A name in prose -> a Hub id, only through a link or an unambiguous match."""
+    if link:
+        return link, CONF_SENTENCE_LINK, "linked in the sentence"
+    for candidates, how in (
+        (sentence_links, "a link in the sentence"),
+        (tuple(card_links), "a link in the card"),
+    ):
+        matches = {c for c in candidates if _same_name(name, c)}
+        if len(matches) == 1:
+            return matches.pop(), CONF_SENTENCE_LINK, f"name matches {how}"
+    if author and re.fullmatch(r"[\w.\-]+", name):
+        return f"{author}/{name}", CONF_SENTENCE_NAME, "same author on the Hub"
+    return None, 0.0, ""
+
+
+def prose_claims(m: HfModel, body: str) -> list[Claim]:
+    claims: list[Claim] = []
+    repo_name = m.id.split("/")[-1]
+    card_links = prose.hf_ids(body)
+    is_distill = False
+    for row in prose.base_model_rows(body):
+        in_row = m.id in row.model_links or prose.normalise(row.model_cell) == prose.normalise(
+            repo_name
+        )
+        if not in_row or row.base_link is None:
+            continue
+        is_distill = is_distill or "distill" in prose.normalise(row.model_cell + repo_name)
+        key = _model_key(row.base_link)
+        if key:
+            claims.append(
+                Claim(
+                    Rel.FINETUNED_FROM,
+                    key,
+                    Evidence(
+                        "README.md#table:Base Model", row.snippet, Method.INFERRED, CONF_TABLE
+                    ),
+                    detail=f"base weights named '{row.base_name}'",
+                )
+            )
+    is_distill = is_distill or "distill" in repo_name.lower()
+    for s in prose.based_on_sentences(body):
+        if not _mentions(s.subject, repo_name):
+            continue
+        target, confidence, how = _resolve_name(
+            s.object_name, s.object_link, s.links, card_links, m.author
+        )
+        key = _model_key(target) if target else None
+        if key is None or key == keys.hf_model(m.id):
+            continue
+        claims.append(
+            Claim(
+                Rel.FINETUNED_FROM,
+                key,
+                Evidence("README.md#prose", s.text, Method.INFERRED, confidence),
+                detail=f"'{s.object_name}' resolved by {how}",
+            )
+        )
+    if is_distill:
+        for s in prose.teacher_sentences(body):
+            if not _mentions(s.subject, repo_name):
+                continue
+            target, confidence, how = _resolve_name(
+                s.object_name, s.object_link, s.links, card_links, m.author
+            )
+            key = _model_key(target) if target else None
+            if key is None or key == keys.hf_model(m.id):
+                continue
+            claims.append(
+                Claim(
+                    Rel.DISTILLED_FROM,
+                    key,
+                    Evidence(
+                        "README.md#prose", s.text, Method.INFERRED, min(confidence, CONF_TEACHER)
+                    ),
+                    detail=f"teacher '{s.object_name}' resolved by {how}",
+                )
+            )
+    return claims
+
+
+def dataset_claims(m: HfModel) -> list[Claim]:
+    claims = []
+    for raw in _strings(m.card_data.get("datasets")):
+        try:
+            claims.append(
+                Claim(Rel.TRAINED_ON, keys.hf_dataset(raw), Evidence("cardData.datasets", raw))
+            )
+        except keys.KeyError_:
+            continue
+    for tag in m.tags:
+        if tag.startswith("dataset:"):
+            try:
+                key = keys.hf_dataset(tag.removeprefix("dataset:"))
+            except keys.KeyError_:
+                continue
+            claims.append(Claim(Rel.TRAINED_ON, key, Evidence("tags", tag), from_tag=True))
+    return claims
+
+
+def targets_to_resolve(m: HfModel, body: str | None) -> set[str]:
+    """Keys named outside the Hub's tags: the source asks the Hub for their canonical id."""
+    claims = declared_claims(m) + dataset_claims(m) + (prose_claims(m, body) if body else [])
+    return {c.target for c in claims if not c.from_tag}
+
+
+# --- records -------------------------------------------------------------------------------
+def _licence_edges(
+    start: str, card: Mapping[str, object], tags: tuple[str, ...], prov: Provenance
+) -> tuple[list[EdgeRecord], str | None]:
+    edges: list[EdgeRecord] = []
+    raw = card.get("license")
+    name = card.get("license_name")
+    link = card.get("license_link")
+    primary: str | None = None
+    detail = f"license_link: {link}" if isinstance(link, str) else None
+    for value in _strings(raw):
+        ident = name if value == "other" and isinstance(name, str) else value
+        primary = primary or ident
+        edges.append(
+            EdgeRecord(
+                Rel.LICENSED_UNDER,
+                start,
+                keys.license_(ident),
+                prov,
+                Evidence("cardData.license", value),
+                detail,
+                end_name=ident,
+            )
+        )
+    for tag in tags:
+        if tag.startswith("license:"):
+            ident = tag.removeprefix("license:")
+            if ident == "other" and isinstance(name, str):
+                ident = name
+            primary = primary or ident
+            edges.append(
+                EdgeRecord(
+                    Rel.LICENSED_UNDER,
+                    start,
+                    keys.license_(ident),
+                    prov,
+                    Evidence("tags", tag),
+                    detail,
+                    end_name=ident,
+                )
+            )
+    return edges, primary
+
+
+def map_model(
+    m: HfModel, card: Card | None, canonical: Mapping[str, str], prov: Provenance, site: str
+) -> Mapped:
+    """Records for one model. ``canonical`` maps keys named in YAML/prose to the Hub's keys."""
+    out = Mapped()
+    me = keys.hf_model(m.id)
+    body = ""
+    if card is not None:
+        try:
+            _, body = prose.split_front_matter(card.text)
+        except prose.CardError as exc:
+            out.warnings.append(f"{m.id}: README front matter unreadable ({exc}); prose still read")
+            body = card.text
+    card_prov = (
+        Provenance(prov.source, card.url, card.revision, prov.fetched_at, prov.run_id)
+        if card
+        else prov
+    )
+
+    claims = declared_claims(m) + dataset_claims(m)
+    prose_found = prose_claims(m, body) if body else []
+    licence_edges, licence = _licence_edges(me, m.card_data, m.tags, prov)
+
+    props: dict[str, PropValue] = {
+        "author": m.author,
+        "pipeline_tag": m.pipeline_tag,
+        "library_name": m.library_name,
+        "gated": m.gated,
+        "downloads": m.downloads,
+        "likes": m.likes,
+        "created_at": m.created_at,
+        "last_modified": m.last_modified,
+        "architectures": list(m.architectures),
+        "model_type": m.model_type,
+        "license": licence,
+        "new_version": m.card_data.get("new_version")
+        if isinstance(m.card_data.get("new_version"), str)
+        else None,
+        "page": f"{site}/{m.id}",
+    }
+    out.batch.nodes.append(
+        NodeRecord(me, Label.MODEL, m.id, {k: v for k, v in props.items() if v is not None}, prov)
+    )
+    # A YAML base_model without a stated relation takes the relation the Hub's tag
+    # gives the same (canonical) model.
+    tag_rel = {c.target: c.rel for c in claims if c.from_tag and c.rel is not Rel.DERIVED_FROM}
+    for claim in claims + prose_found:
+        target = canonical.get(claim.target, claim.target)
+        if claim.evidence.field == "cardData.base_model" and claim.detail is None:
+            claim = replace(claim, rel=tag_rel.get(target, claim.rel))
+        if target == me:
+            out.warnings.append(
+                f"{m.id}: names itself as {claim.rel.value} ({claim.evidence.field}); ignored"
+            )
+            continue
+        detail = claim.detail
+        if target != claim.target:
+            detail = (
+                f"{detail + '; ' if detail else ''}renamed on the Hub to {target.split(':', 2)[-1]}"
+            )
+        claim_prov = card_prov if claim.evidence.field.startswith("README") else prov
+        out.batch.edges.append(
+            EdgeRecord(
+                claim.rel,
+                me,
+                target,
+                claim_prov,
+                claim.evidence,
+                detail,
+                end_name=target.split(":", 2)[-1],
+            )
+        )
+        out.follow.append(Follow(target, claim.rel))
+    out.batch.edges.extend(licence_edges)
+    if m.author:
+        org = keys.hf_org(m.author)
+        out.batch.edges.append(
+            EdgeRecord(
+                Rel.PUBLISHED_BY, me, org, prov, Evidence("author", m.author), end_name=m.author
+            )
+        )
+    for tag in m.tags:
+        if tag.startswith("arxiv:"):
+            try:
+                paper = keys.arxiv(tag.removeprefix("arxiv:"))
+            except keys.KeyError_:
+                continue
+            out.batch.edges.append(
+                EdgeRecord(
+                    Rel.MENTIONS_PAPER,
+                    me,
+                    paper,
+                    prov,
+                    Evidence("tags", tag),
+                    "a paper linked from the card",
+                )
+            )
+            out.follow.append(Follow(paper, Rel.MENTIONS_PAPER))
+    if body:
+        _paper_and_code_edges(m, body, me, card_prov, out)
+    library = LIBRARY_PACKAGES.get(m.library_name or "")
+    if library:
+        pkg = keys.pypi(library)
+        out.batch.edges.append(
+            EdgeRecord(
+                Rel.USES_LIBRARY, me, pkg, prov, Evidence("library_name", m.library_name or "")
+            )
+        )
+        out.follow.append(Follow(pkg, Rel.USES_LIBRARY))
+    return out
+
+
+def _paper_and_code_edges(m: HfModel, body: str, me: str, prov: Provenance, out: Mapped) -> None:
+    own_family = prose.family(m.id.split("/")[-1])
+    for entry in prose.bibtex_papers(body):
+        paper = keys.arxiv(entry.arxiv_id)
+        own = bool(own_family) and own_family in prose.normalise(entry.title)
+        rel = Rel.DESCRIBED_BY if own else Rel.MENTIONS_PAPER
+        confidence = CONF_BIBTEX_OWN if own else CONF_BIBTEX_OTHER
+        detail = "the card's citation names this model's family" if own else "cited in the card"
+        out.batch.edges.append(
+            EdgeRecord(
+                rel,
+                me,
+                paper,
+                prov,
+                Evidence("README.md#citation", entry.snippet, Method.INFERRED, confidence),
+                detail,
+                end_name=entry.title or None,
+            )
+        )
+        out.follow.append(Follow(paper, rel))
+    for repo, line in prose.github_repos(body):
+        owner = repo.split("/")[0]
+        # Only the publisher's own repositories: serving tools a card mentions are not lineage.
+        if not m.author or owner.lower() != m.author.lower():
+            continue
+        try:
+            key = keys.github(repo)
+        except keys.KeyError_:
+            continue
+        out.batch.edges.append(
+            EdgeRecord(
+                Rel.HAS_CODE,
+                me,
+                key,
+                prov,
+                Evidence("README.md#link", line, Method.INFERRED, CONF_CODE_LINK),
+                end_name=repo,
+            )
+        )
+        out.follow.append(Follow(key, Rel.HAS_CODE))
+
+
+def map_dataset(d: HfDataset, prov: Provenance, site: str) -> Mapped:
+    out = Mapped()
+    me = keys.hf_dataset(d.id)
+    licence_edges, licence = _licence_edges(me, d.card_data, d.tags, prov)
+    props: dict[str, PropValue] = {
+        "author": d.author,
+        "last_modified": d.last_modified,
+        "license": licence,
+        "page": f"{site}/datasets/{d.id}",
+    }
+    out.batch.nodes.append(
+        NodeRecord(me, Label.DATASET, d.id, {k: v for k, v in props.items() if v is not None}, prov)
+    )
+    out.batch.edges.extend(licence_edges)
+    if d.author:
+        out.batch.edges.append(
+            EdgeRecord(
+                Rel.PUBLISHED_BY,
+                me,
+                keys.hf_org(d.author),
+                prov,
+                Evidence("author", d.author),
+                end_name=d.author,
+            )
+        )
+    return out

@@ -1,0 +1,140 @@
+"""The Hugging Face source: models and datasets, with lineage from tags, YAML and prose."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import ClassVar
+
+from shoulders.ingest.crawl import upstream_follows
+from shoulders.ingest.http import AccessDenied, HttpError, ServicePolicy
+from shoulders.ingest.sources.base import FetchResult, RunContext
+from shoulders.ingest.sources.hf import client as hf_client
+from shoulders.ingest.sources.hf.client import HfClient
+from shoulders.ingest.sources.hf.mapper import map_dataset, map_model, targets_to_resolve
+from shoulders.ingest.sources.hf.payloads import Card, HfDataset, HfModel
+from shoulders.schema import keys
+from shoulders.settings import Settings
+
+SOURCE = "hf"
+LISTING_CHUNK = 100
+
+
+class HfSource:
+    name: ClassVar[str] = SOURCE
+    prefixes: ClassVar[tuple[str, ...]] = ("hf:model:", "hf:dataset:")
+    batch_size: ClassVar[int] = 25
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._client: HfClient | None = None
+        # Per run: answers the Hub gave while resolving names, kept until the crawler
+        # asks for that entity, so each entity costs one request per run at most.
+        self._answers: dict[str, HfModel | HfDataset | HttpError] = {}
+
+    def policy(self) -> ServicePolicy:
+        return hf_client.policy(self.settings)
+
+    def client(self, ctx: RunContext) -> HfClient:
+        if self._client is None:
+            self._client = HfClient(self.settings, ctx.http)
+        return self._client
+
+    # --- crawl ------------------------------------------------------------------------
+    def fetch(self, keys_: Sequence[str], ctx: RunContext) -> Iterator[FetchResult]:
+        for key in keys_:
+            yield self._fetch(key, ctx)
+
+    def list_author(self, author: str, ctx: RunContext) -> Iterator[FetchResult]:
+        """Every model of an author from the listing, which already carries the metadata."""
+        chunk: list[HfModel] = []
+        for model in self.client(ctx).author_models(author):
+            chunk.append(model)
+            if len(chunk) >= LISTING_CHUNK:
+                yield from self._map_listed(chunk, ctx)
+                chunk = []
+        yield from self._map_listed(chunk, ctx)
+
+    def _map_listed(self, models: list[HfModel], ctx: RunContext) -> Iterator[FetchResult]:
+        ctx.prefetch([keys.hf_model(m.id) for m in models])
+        for model in models:
+            yield self._from_model(model, ctx)
+
+    def _fetch(self, key: str, ctx: RunContext) -> FetchResult:
+        is_dataset = key.startswith("hf:dataset:")
+        self.client(ctx)
+        answer = self._lookup(key)
+        if isinstance(answer, HttpError):
+            return FetchResult(key, error=str(answer), source=SOURCE)
+        result = self._from_dataset(answer, ctx) if is_dataset else self._from_model(answer, ctx)  # type: ignore[arg-type]
+        if result.key != key:
+            result.requested = key
+        return result
+
+    def _lookup(self, key: str) -> HfModel | HfDataset | HttpError:
+        cached = self._answers.pop(key.lower(), None)
+        if cached is not None:
+            return cached
+        repo_id = key.split(":", 2)[2]
+        try:
+            if key.startswith("hf:dataset:"):
+                return self._require_client().dataset(repo_id)
+            return self._require_client().model(repo_id)
+        except HttpError as exc:
+            return exc
+
+    def _require_client(self) -> HfClient:
+        if self._client is None:
+            raise RuntimeError("HfSource used before a run context gave it an HTTP client")
+        return self._client
+
+    def _canonical(self, key: str) -> str:
+        """The key the Hub answers for ``key`` (renamed repos answer with their new id)."""
+        answer = self._lookup(key)
+        self._answers[key.lower()] = answer  # the crawler will ask for it again
+        if isinstance(answer, HttpError):
+            return key
+        canonical = (
+            keys.hf_dataset(answer.id)
+            if key.startswith("hf:dataset:")
+            else keys.hf_model(answer.id)
+        )
+        self._answers[canonical.lower()] = answer
+        return canonical
+
+    def _from_model(self, model: HfModel, ctx: RunContext) -> FetchResult:
+        client = self.client(ctx)
+        key = keys.hf_model(model.id)
+        stored = ctx.stored(key)
+        if ctx.is_fresh(stored, model.sha):
+            return FetchResult(key, skipped=True, follow=upstream_follows(stored), source=SOURCE)
+        warnings: list[str] = []
+        card: Card | None = None
+        try:
+            card = client.card(model.id, model.sha)
+        except AccessDenied as exc:
+            warnings.append(f"{model.id}: card not readable ({exc}); metadata only")
+        except HttpError as exc:
+            return FetchResult(key, error=f"model card: {exc}", source=SOURCE)
+        body = card.text if card else None
+        canonical = {t: self._canonical(t) for t in sorted(targets_to_resolve(model, body))}
+        prov = ctx.provenance(SOURCE, client.model_url(model.id), model.sha)
+        mapped = map_model(model, card, canonical, prov, client.endpoint)
+        return FetchResult(
+            key,
+            mapped.batch,
+            mapped.follow,
+            source=SOURCE,
+            warnings=warnings + mapped.warnings,
+        )
+
+    def _from_dataset(self, dataset: HfDataset, ctx: RunContext) -> FetchResult:
+        client = self.client(ctx)
+        key = keys.hf_dataset(dataset.id)
+        stored = ctx.stored(key)
+        if ctx.is_fresh(stored, dataset.sha):
+            return FetchResult(key, skipped=True, follow=upstream_follows(stored), source=SOURCE)
+        prov = ctx.provenance(SOURCE, client.dataset_url(dataset.id), dataset.sha)
+        mapped = map_dataset(dataset, prov, client.endpoint)
+        return FetchResult(
+            key, mapped.batch, mapped.follow, source=SOURCE, warnings=mapped.warnings
+        )
