@@ -7,6 +7,7 @@ strings; a test fails when a field is missing from the docs.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -20,6 +21,12 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 #: Local default for the Neo4j password: good for a laptop, documented, and
 #: overridden by NEO4J_PASSWORD everywhere else.
 LOCAL_NEO4J_PASSWORD = "shoulders-local"
+
+
+#: The sizes neo4j.conf accepts for heap and page cache (its own list of multipliers).
+_NEO4J_SIZE = re.compile(
+    r"\d+(B|KiB|KB|K|kB|kb|k|MiB|MB|M|mB|mb|m|GiB|GB|G|gB|gb|g|TiB|TB|PiB|PB|EiB|EB)?"
+)
 
 
 class SettingsError(Exception):
@@ -106,6 +113,10 @@ class Settings(BaseSettings):
         parts = urlsplit(value)
         if parts.scheme not in schemes or not parts.hostname:
             raise ValueError(f"must look like bolt://host:7687 (schemes: {sorted(schemes)})")
+        try:
+            _ = parts.port  # raises on a port that is not a number in 0..65535
+        except ValueError:
+            raise ValueError("has a port that is not a number in 0..65535") from None
         return value
 
     @field_validator("neo4j_password")
@@ -115,6 +126,14 @@ class Settings(BaseSettings):
         if len(value.get_secret_value()) < 8:
             raise ValueError("must be at least 8 characters (Neo4j's minimum)")
         return value
+
+    @field_validator("neo4j_heap", "neo4j_pagecache")
+    @classmethod
+    def _neo4j_size(cls, value: str) -> str:
+        # Checked here so a typo fails with the variable's name, not later inside Neo4j's launcher.
+        if not _NEO4J_SIZE.fullmatch(value.strip()):
+            raise ValueError("must be a Neo4j memory size such as 512m, 1g or 2GiB")
+        return value.strip()
 
     @property
     def bolt_port(self) -> int:
