@@ -94,6 +94,9 @@ class LocalNeo4j:
         lines = [
             "server.default_listen_address=127.0.0.1",
             f"server.bolt.listen_address=127.0.0.1:{s.bolt_port}",
+            # Otherwise the discovery document (and so Browser's connect form) and the
+            # routing table advertise :7687, which is another server when ports differ.
+            f"server.bolt.advertised_address=127.0.0.1:{s.bolt_port}",
             f"server.http.listen_address=127.0.0.1:{s.neo4j_http_port}",
             "server.https.enabled=false",
             "server.directories.data=data",
