@@ -28,7 +28,6 @@ log = logging.getLogger("shoulders.crawl")
 
 CITATION_HOPS = frozenset({Rel.CITES})
 CODE_HOPS = frozenset({Rel.DEPENDS_ON, Rel.BUILT_FROM, Rel.FORKED_FROM})
-FLUSH_ENTITIES = 50
 
 
 @dataclass(frozen=True)
@@ -192,7 +191,7 @@ class Crawler:
             self._buffer_fetched.append((source_name, result.key))
         self._buffer.extend(result.batch)
         self._buffer_entities += 1
-        if self._buffer_entities >= FLUSH_ENTITIES:
+        if self._buffer_entities >= self.settings.ingest_batch:
             self._flush()
         nxt = []
         for follow in result.follow:

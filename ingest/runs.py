@@ -12,6 +12,8 @@ Exit codes of ``shoulders ingest`` (also in docs/operations.md):
 from __future__ import annotations
 
 import json
+import os
+import socket
 import time
 import uuid
 from dataclasses import asdict, dataclass, field
@@ -96,22 +98,44 @@ class RunReport:
 
 
 # --- the lock ------------------------------------------------------------------
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def _acquire(tx: ManagedTransaction, run_id: str, now: float, stale_after: float) -> str | None:
-    # MERGE + SET takes the node's write lock, so two runs cannot both see it free.
+    # SET on the merged node takes its write lock first, so two runs serialise here.
     record = tx.run(
-        f"MERGE (l:{OpsLabel.INGEST_LOCK.value} {{name: $name}}) "
-        "SET l.touched = $now "
-        "WITH l, l.run_id AS holder, l.heartbeat AS beat "
-        "SET l.run_id = CASE WHEN holder IS NULL OR beat < $now - $stale THEN $run ELSE holder END, "
-        "    l.heartbeat = CASE WHEN holder IS NULL OR beat < $now - $stale THEN $now ELSE beat END "
-        "RETURN holder, beat, l.run_id = $run AS mine",
+        f"MERGE (l:{OpsLabel.INGEST_LOCK.value} {{name: $name}}) SET l.touched = $now "
+        "RETURN l.run_id AS holder, l.heartbeat AS beat, l.host AS host, l.pid AS pid",
+        name=LOCK_NAME,
+        now=now,
+    ).single()
+    assert record is not None
+    holder = record["holder"]
+    if holder is not None:
+        stale = record["beat"] is None or record["beat"] < now - stale_after
+        # A holder on this machine whose process is gone (SIGKILL, crash) is stale at once.
+        dead = record["host"] == socket.gethostname() and not _alive(int(record["pid"] or 0))
+        if not (stale or dead):
+            return str(holder)
+    tx.run(
+        f"MATCH (l:{OpsLabel.INGEST_LOCK.value} {{name: $name}}) "
+        "SET l.run_id = $run, l.heartbeat = $now, l.host = $host, l.pid = $pid, "
+        "l.taken_over = $holder",
         name=LOCK_NAME,
         run=run_id,
         now=now,
-        stale=stale_after,
-    ).single()
-    assert record is not None
-    return None if record["mine"] else str(record["holder"])
+        host=socket.gethostname(),
+        pid=os.getpid(),
+        holder=holder,
+    )
+    return None
 
 
 class RunLock:
@@ -143,7 +167,7 @@ class RunLock:
     def release(self) -> None:
         self.driver.execute_query(
             f"MATCH (l:{OpsLabel.INGEST_LOCK.value} {{name: $name, run_id: $run}}) "
-            "REMOVE l.run_id, l.heartbeat",
+            "REMOVE l.run_id, l.heartbeat, l.host, l.pid",
             name=LOCK_NAME,
             run=self.run_id,
             database_=self.database,

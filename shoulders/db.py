@@ -11,12 +11,19 @@ def _auth(settings: Settings) -> tuple[str, str]:
 
 
 def driver(settings: Settings) -> Driver:
+    # Notifications (e.g. "property does not exist yet" on an empty graph) are noise here.
     return GraphDatabase.driver(
-        settings.neo4j_uri, auth=_auth(settings), user_agent="shoulders/0.1"
+        settings.neo4j_uri,
+        auth=_auth(settings),
+        user_agent="shoulders/0.1",
+        notifications_min_severity="OFF",
     )
 
 
 def async_driver(settings: Settings) -> AsyncDriver:
     return AsyncGraphDatabase.driver(
-        settings.neo4j_uri, auth=_auth(settings), user_agent="shoulders/0.1"
+        settings.neo4j_uri,
+        auth=_auth(settings),
+        user_agent="shoulders/0.1",
+        notifications_min_severity="OFF",
     )

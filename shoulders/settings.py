@@ -93,6 +93,7 @@ class Settings(BaseSettings):
     lock_stale_after: float = Field(
         3600.0, gt=0, validation_alias=_env("SHOULDERS_LOCK_STALE_SECONDS")
     )
+    ingest_batch: int = Field(50, ge=1, le=10_000, validation_alias=_env("SHOULDERS_INGEST_BATCH"))
     log_format: Literal["auto", "json", "console"] = Field(
         "auto", validation_alias=_env("SHOULDERS_LOG_FORMAT")
     )

@@ -179,7 +179,14 @@ def _resolve_name(
         matches = {c for c in candidates if _same_name(name, c)}
         if len(matches) == 1:
             return matches.pop(), CONF_SENTENCE_LINK, f"name matches {how}"
-    if author and re.fullmatch(r"[\w.\-]+", name):
+    # A bare name is tried in the author's namespace only when it looks like a model
+    # name (has a digit and a capital, like "DeepSeek-V3-Base"), not like prose.
+    if (
+        author
+        and re.fullmatch(r"[\w.\-]+", name)
+        and re.search(r"\d", name)
+        and name != name.lower()
+    ):
         return f"{author}/{name}", CONF_SENTENCE_NAME, "same author on the Hub"
     return None, 0.0, ""
 

@@ -40,6 +40,7 @@ _TEACHER = re.compile(
     r"(?P<teacher>\[[^\]]+\]\([^)]+\)|[A-Z][\w.\-]+)",
     re.I,
 )
+_LEADING_SUBJECT = re.compile(r"^(.+?)\s+(?:is|are|was|were)\b", re.I)
 _IMAGE_EXT = (".svg", ".png", ".jpg", ".jpeg", ".gif", ".pdf", ".webp")
 
 
@@ -198,7 +199,9 @@ def teacher_sentences(body: str) -> list[Sentence]:
         m = _TEACHER.search(text)
         if not m:
             continue
-        subject = text[: m.start()]
+        # The subject is the sentence's leading phrase ("X models are ..."), if it has one.
+        lead = _LEADING_SUBJECT.match(text[: m.start()])
+        subject = lead.group(1) if lead else text[: m.start()]
         name, link = _object(m.group("teacher"))
         found.append(Sentence(text[:400], subject, name, link, tuple(hf_ids(text))))
     return found

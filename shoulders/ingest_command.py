@@ -1,0 +1,144 @@
+"""``shoulders ingest``: crawl upstream from seeds into the graph, cron-safe."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from datetime import timedelta
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from shoulders import logs
+from shoulders.ingest.crawl import Limits
+from shoulders.ingest.job import IngestRequest, run_ingest
+from shoulders.ingest.runs import ExitCode, RunReport
+from shoulders.schema import keys
+from shoulders.settings import Settings
+
+_AGE = re.compile(r"^(\d+)([smhd])$")
+
+
+def parse_age(text: str | None) -> timedelta | None:
+    if not text:
+        return None
+    m = _AGE.match(text.strip())
+    if not m:
+        raise typer.BadParameter("use a number and a unit, e.g. 90m, 12h, 7d")
+    unit = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}[m.group(2)]
+    return timedelta(**{unit: int(m.group(1))})
+
+
+def run(
+    settings: Settings,
+    seeds: list[str],
+    hf_authors: list[str],
+    limits: Limits,
+    replay: Path | None,
+    force: bool,
+    sweep_max_share: float,
+    sources: list[str],
+    report_file: Path | None,
+) -> ExitCode:
+    try:
+        seed_keys = [keys.parse_seed(s) for s in seeds]
+    except keys.KeyError_ as exc:
+        typer.echo(f"error: {exc}", err=True)
+        return ExitCode.USAGE
+    if not seed_keys and not hf_authors:
+        typer.echo("error: give at least one --seed or --hf-author", err=True)
+        return ExitCode.USAGE
+    if replay is not None and not replay.is_dir():
+        typer.echo(f"error: --replay {replay}: not a folder", err=True)
+        return ExitCode.USAGE
+    logs.configure(settings)
+    console = Console(stderr=True)
+    request = IngestRequest(
+        seeds=seed_keys,
+        hf_authors=hf_authors,
+        limits=limits,
+        replay=replay,
+        sweep_max_share=sweep_max_share,
+        force=force,
+        sources=frozenset(sources) if sources else None,
+    )
+    mode = f"replaying recordings from {replay}" if replay else "live against the real APIs"
+    console.print(f"ingest: {mode}")
+    status = console.status("crawling", spinner="dots") if console.is_terminal else None
+    if status is not None:
+        status.start()
+
+    def progress(report: RunReport, seen: int) -> None:
+        if status is not None:
+            status.update(
+                f"crawling: {report.fetched} fetched, {report.skipped_unchanged} unchanged, "
+                f"{report.failed} failed, {seen} entities seen"
+            )
+
+    try:
+        report = run_ingest(settings, request, on_progress=progress)
+    finally:
+        if status is not None:
+            status.stop()
+    path = report.write(report_file.parent if report_file else settings.report_dir)
+    if report_file is not None and path != report_file:
+        path.replace(report_file)
+        path = report_file
+    if report.status == "busy":
+        typer.echo(f"ingest: not started: {'; '.join(report.warnings)}", err=True)
+        return ExitCode.BUSY
+    summary = {
+        "run_id": report.run_id,
+        "status": report.status,
+        "mode": report.mode,
+        "fetched": report.fetched,
+        "skipped_unchanged": report.skipped_unchanged,
+        "failed": report.failed,
+        "http_requests": report.http.get("total", 0),
+        "sweep": report.sweep,
+        "report": str(path),
+    }
+    typer.echo(json.dumps(summary))
+    for failure in report.failures[:20]:
+        typer.echo(f"  failed: {failure.key}: {failure.reason}", err=True)
+    return report.exit_code()
+
+
+def ingest(
+    seed: Annotated[
+        list[str], typer.Option("--seed", help="hf:org/name, arxiv:ID, github:o/r, pypi:name")
+    ] = [],  # noqa: B006
+    hf_author: Annotated[
+        list[str], typer.Option("--hf-author", help="Every model of this Hub author")
+    ] = [],  # noqa: B006
+    depth: Annotated[int, typer.Option(min=0, max=50, help="Hops of model lineage")] = 4,
+    paper_depth: Annotated[int, typer.Option(min=0, max=10, help="Hops of citations")] = 2,
+    code_depth: Annotated[
+        int, typer.Option(min=0, max=10, help="Hops through repositories and packages")
+    ] = 2,
+    max_age: Annotated[
+        str | None, typer.Option(help="Refetch unchanged entities older than this (e.g. 7d)")
+    ] = None,
+    replay: Annotated[
+        Path | None, typer.Option(help="Crawl a recording folder instead of the network")
+    ] = None,
+    force: Annotated[
+        bool, typer.Option(help="Let the sweep delete more than --sweep-max-share")
+    ] = False,
+    sweep_max_share: Annotated[float, typer.Option(min=0.0, max=1.0)] = 0.05,
+    source: Annotated[
+        list[str], typer.Option("--source", help="Only these sources (default: all)")
+    ] = [],  # noqa: B006
+    report: Annotated[Path | None, typer.Option(help="Write the JSON run report here")] = None,
+) -> None:
+    """Crawl what the seeds stand on into the graph (exit 0 ok, 3 partial, 1 failed, 4 busy)."""
+    from shoulders.cli import settings_or_exit
+
+    settings = settings_or_exit()
+    limits = Limits(depth, paper_depth, code_depth, parse_age(max_age))
+    code = run(settings, seed, hf_author, limits, replay, force, sweep_max_share, source, report)
+    sys.stdout.flush()
+    raise typer.Exit(int(code))
