@@ -1,0 +1,114 @@
+"""The ASGI app: GraphQL at /graphql, /healthz, /metrics.
+
+One async Neo4j driver per process, opened and closed in the lifespan. CORS is off
+unless SHOULDERS_CORS_ORIGINS lists origins; GraphiQL follows SHOULDERS_GRAPHIQL.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+
+from neo4j import AsyncDriver
+from shoulders import db
+from shoulders.service import limits
+from shoulders.service.context import Context, make_context
+from shoulders.service.metrics import Metrics
+from shoulders.service.middleware import RequestGuard
+from shoulders.service.queries.reader import Reader
+from shoulders.service.schema import schema
+from shoulders.settings import Settings
+
+log = logging.getLogger("shoulders.service")
+
+
+class AppState:
+    """What the lifespan opens and the handlers use."""
+
+    def __init__(self, settings: Settings, metrics: Metrics) -> None:
+        self.settings = settings
+        self.metrics = metrics
+        self.reader: Reader | None = None
+
+    def require_reader(self) -> Reader:
+        if self.reader is None:
+            raise RuntimeError("the app's lifespan has not started")
+        return self.reader
+
+
+class ShouldersGraphQL(GraphQL[Context, None]):
+    def __init__(self, state: AppState, graphql_ide: bool) -> None:
+        super().__init__(
+            schema,
+            graphql_ide="graphiql" if graphql_ide else None,
+            allow_queries_via_get=False,
+        )
+        self.state = state
+
+    async def get_context(
+        self, request: Request | WebSocket, response: Response | WebSocket
+    ) -> Context:
+        request_id = request.scope.get("state", {}).get("request_id") or uuid.uuid4().hex[:16]
+        return make_context(self.state.require_reader(), str(request_id))
+
+
+def create_app(
+    settings: Settings, driver_factory: Callable[[Settings], AsyncDriver] = db.async_driver
+) -> Starlette:
+    metrics = Metrics()
+    state = AppState(settings, metrics)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        driver = driver_factory(settings)
+        state.reader = Reader(driver, settings.neo4j_database, on_query=metrics.cypher.inc)
+        try:
+            yield
+        finally:
+            state.reader = None
+            await driver.close()
+
+    async def healthz(request: Request) -> Response:
+        try:
+            await state.require_reader().ping()
+        except Exception as exc:  # any failure means "not ready": say so, do not crash
+            log.warning("health check failed: %s", exc)
+            return JSONResponse({"status": "unavailable", "neo4j": "down"}, status_code=503)
+        return JSONResponse({"status": "ok", "neo4j": "up"})
+
+    async def metrics_endpoint(request: Request) -> Response:
+        return Response(metrics.render(), media_type="text/plain; version=0.0.4")
+
+    middleware = [Middleware(RequestGuard, metrics=metrics, max_body=limits.MAX_BODY_BYTES)]
+    origins = [o.strip() for o in settings.cors_origins.split(",") if o.strip()]
+    if origins:
+        middleware.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=origins,
+                allow_methods=["GET", "POST"],
+                allow_headers=["content-type", "x-request-id"],
+            )
+        )
+    app = Starlette(
+        routes=[
+            Route("/graphql", ShouldersGraphQL(state, settings.graphiql), methods=["GET", "POST"]),
+            Route("/healthz", healthz),
+            Route("/metrics", metrics_endpoint),
+        ],
+        middleware=middleware,
+        lifespan=lifespan,
+    )
+    app.state.shoulders = state
+    return app

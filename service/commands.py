@@ -1,0 +1,101 @@
+"""``shoulders serve`` and ``shoulders lineage``; registered in shoulders/cli.py."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from typing import Annotated
+
+import typer
+from neo4j.exceptions import Neo4jError, ServiceUnavailable
+
+from shoulders import db
+from shoulders.service import ids, limits
+from shoulders.service.errors import ApiError
+from shoulders.service.queries.filters import EdgeFilter
+from shoulders.service.queries.reader import Reader
+from shoulders.service.queries.rows import Lineage
+from shoulders.service.queries.walk import Budget, stands_on
+from shoulders.service.render import FORMATS, render
+from shoulders.settings import Settings, SettingsError, load_settings
+
+
+def _settings() -> Settings:
+    try:
+        return load_settings()
+    except SettingsError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+
+
+def serve(
+    host: Annotated[str | None, typer.Option(help="Overrides SHOULDERS_API_HOST.")] = None,
+    port: Annotated[int | None, typer.Option(help="Overrides SHOULDERS_API_PORT.")] = None,
+) -> None:
+    """Serve the GraphQL API (GraphiQL, /healthz, /metrics) with uvicorn."""
+    import uvicorn
+
+    from shoulders.service.app import create_app
+
+    settings = _settings()
+    uvicorn.run(
+        create_app(settings),
+        host=host or settings.api_host,
+        port=port or settings.api_port,
+        log_level=settings.log_level.lower(),
+        proxy_headers=False,
+    )
+
+
+async def fetch_lineage(
+    settings: Settings, key: str, depth: int, flt: EdgeFilter, budget: Budget
+) -> Lineage | None:
+    """The same query the API's ``standsOn`` runs."""
+    driver = db.async_driver(settings)
+    try:
+        return await stands_on(Reader(driver, settings.neo4j_database), key, depth, flt, budget)
+    finally:
+        await driver.close()
+
+
+def lineage(
+    id: Annotated[
+        str, typer.Argument(help="hf:org/name, arxiv:ID, github:owner/repo, pypi:name or a key.")
+    ],
+    depth: Annotated[int, typer.Option("--depth", "-d", help="Levels to walk up (1-10).")] = 5,
+    format: Annotated[
+        str, typer.Option("--format", "-f", help="tree | mermaid | dot | json")
+    ] = "tree",
+    include_inferred: Annotated[
+        bool, typer.Option(help="Follow edges read from prose or links.")
+    ] = True,
+) -> None:
+    """Print what an entity stands on, as a tree, Mermaid, Graphviz dot or JSON."""
+    if format not in FORMATS:
+        typer.echo(f"error: --format must be one of {', '.join(FORMATS)}", err=True)
+        raise typer.Exit(2)
+    settings = _settings()
+    try:
+        key = ids.to_key(id, "id")
+        limits.walk_depth(depth, "--depth")
+    except ApiError as exc:
+        typer.echo(f"error: {exc.message}", err=True)
+        raise typer.Exit(2) from None
+    flt = EdgeFilter(include_inferred=include_inferred)
+    budget = Budget(limits.NODE_BUDGET, limits.EDGE_BUDGET)
+    try:
+        found = asyncio.run(fetch_lineage(settings, key, depth, flt, budget))
+    except (ServiceUnavailable, Neo4jError, OSError) as exc:
+        typer.echo(f"error: Neo4j at {settings.neo4j_uri}: {exc}", err=True)
+        raise typer.Exit(1) from None
+    if found is None:
+        typer.echo(f"error: no entity with key {key!r}", err=True)
+        raise typer.Exit(1)
+    sys.stdout.write(render(found, format))
+    if found.truncation is not None:
+        t = found.truncation
+        typer.echo(
+            f"truncated at depth {t.at_depth}: {t.reason} budget ran out "
+            f"({t.omitted_nodes} entities and {t.omitted_edges} edges left out)",
+            err=True,
+        )

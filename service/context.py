@@ -1,0 +1,75 @@
+"""The typed per-request context: the reader, the request id and fresh DataLoaders.
+
+DataLoaders are made per request, so nothing is cached between users, and every
+level of a nested query costs one Cypher round trip, whatever its width.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import strawberry
+from strawberry.dataloader import DataLoader
+
+from shoulders.schema.vocabulary import Rel
+from shoulders.service.queries import entities
+from shoulders.service.queries.entities import Direction
+from shoulders.service.queries.filters import EdgeFilter
+from shoulders.service.queries.reader import Reader
+from shoulders.service.queries.rows import EdgeRow, EntityRow
+
+
+@dataclass(frozen=True)
+class AdjacentKey:
+    """One entity's direct edges in one direction, under one filter."""
+
+    key: str
+    direction: Direction
+    relations: frozenset[Rel]
+    include_inferred: bool
+    per_key: int
+
+
+class Loaders:
+    def __init__(self, reader: Reader) -> None:
+        self.reader = reader
+        self.entity = DataLoader[str, EntityRow | None](load_fn=self._entities)
+        self.between = DataLoader[tuple[str, str], list[EdgeRow]](load_fn=self._between)
+        self.adjacent = DataLoader[AdjacentKey, list[EdgeRow]](load_fn=self._adjacent)
+
+    async def _entities(self, keys: list[str]) -> Sequence[EntityRow | None]:
+        found = await entities.load_entities(self.reader, keys)
+        return [found.get(k) for k in keys]
+
+    async def _between(self, pairs: list[tuple[str, str]]) -> Sequence[list[EdgeRow]]:
+        found = await entities.load_edges_between(self.reader, pairs)
+        return [found.get(p, []) for p in pairs]
+
+    async def _adjacent(self, keys: list[AdjacentKey]) -> Sequence[list[EdgeRow]]:
+        # Usually one group per level: every entity of a level asks with the same arguments.
+        groups: dict[tuple[Direction, frozenset[Rel], bool, int], list[str]] = defaultdict(list)
+        for k in keys:
+            groups[(k.direction, k.relations, k.include_inferred, k.per_key)].append(k.key)
+        results: dict[AdjacentKey, list[EdgeRow]] = {}
+        for (direction, relations, inferred, per_key), group in groups.items():
+            flt = EdgeFilter(relations=relations, include_inferred=inferred)
+            found = await entities.load_adjacent(self.reader, group, direction, flt, per_key)
+            for key in group:
+                results[AdjacentKey(key, direction, relations, inferred, per_key)] = found[key]
+        return [results[k] for k in keys]
+
+
+@dataclass
+class Context:
+    reader: Reader
+    request_id: str
+    loaders: Loaders
+
+
+Info = strawberry.Info[Context, None]
+
+
+def make_context(reader: Reader, request_id: str) -> Context:
+    return Context(reader=reader, request_id=request_id, loaders=Loaders(reader))

@@ -1,0 +1,115 @@
+"""Schema extensions: the document limits, and the error policy.
+
+Limits run during parsing and validation, before any resolver, so a rejected query
+never reaches Neo4j. The error policy keeps client errors visible, each with an
+``extensions.code``, and masks everything else (logged with the request id).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from functools import partial
+from typing import Any
+
+from graphql import GraphQLError
+from strawberry.extensions import (
+    MaskErrors,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+    SchemaExtension,
+)
+from strawberry.types.execution import ExecutionResult
+
+from shoulders.service import errors, limits
+
+log = logging.getLogger("shoulders.service")
+
+# The limiters' own messages; they set no code, so we recognise them by their words.
+_LIMIT_MESSAGES = ("exceeds maximum operation depth", "aliases found. Allowed:", "tokens.")
+
+
+def is_client_error(error: GraphQLError) -> bool:
+    """Shown to the client: our ApiErrors, and GraphQL's own parse/validation errors."""
+    original = error.original_error
+    return original is None or isinstance(original, errors.ApiError | GraphQLError)
+
+
+def code_for(error: GraphQLError) -> str:
+    if isinstance(error.original_error, errors.ApiError):
+        return error.original_error.code
+    message = error.message
+    if any(words in message for words in _LIMIT_MESSAGES):
+        return errors.LIMIT_EXCEEDED
+    if message.startswith("Syntax Error"):
+        return errors.GRAPHQL_PARSE_FAILED
+    if message.startswith("Variable '$") or error.original_error is not None:
+        return errors.BAD_USER_INPUT
+    return errors.GRAPHQL_VALIDATION_FAILED
+
+
+def _with(error: GraphQLError, message: str, extensions: dict[str, Any]) -> GraphQLError:
+    return GraphQLError(
+        message,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        original_error=None,
+        extensions=extensions,
+    )
+
+
+class MaskInternalErrors(MaskErrors):
+    """MaskErrors that masks only internal errors, and says which request to look up."""
+
+    def __init__(self) -> None:
+        super().__init__(should_mask_error=lambda e: not is_client_error(e))
+
+    def _request_id(self) -> str:
+        return str(getattr(self.execution_context.context, "request_id", "-"))
+
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        request_id = self._request_id()
+        log.error(
+            "internal error in request %s at %s",
+            request_id,
+            error.path,
+            exc_info=error.original_error,
+        )
+        return _with(
+            error,
+            f"Internal server error (request id {request_id}).",
+            {"code": errors.INTERNAL_SERVER_ERROR, "requestId": request_id},
+        )
+
+
+class ErrorCodes(SchemaExtension):
+    """Give every visible error an ``extensions.code``."""
+
+    def on_operation(self) -> Iterator[None]:
+        yield
+        result = self.execution_context.result
+        if not isinstance(result, ExecutionResult) or not result.errors:
+            return
+        result.errors = [self._coded(e) for e in result.errors]
+
+    @staticmethod
+    def _coded(error: GraphQLError) -> GraphQLError:
+        extensions = dict(error.extensions or {})
+        if "code" in extensions or not is_client_error(error):
+            return error
+        extensions["code"] = code_for(error)
+        return _with(error, error.message, extensions)
+
+
+def schema_extensions() -> list[Callable[[], SchemaExtension]]:
+    """Factories: Strawberry makes fresh instances per operation, so no state is shared."""
+    return [
+        partial(QueryDepthLimiter, max_depth=limits.MAX_QUERY_DEPTH),
+        partial(MaxAliasesLimiter, max_alias_count=limits.MAX_ALIASES),
+        partial(MaxTokensLimiter, max_token_count=limits.MAX_TOKENS),
+        ErrorCodes,
+        MaskInternalErrors,
+    ]

@@ -1,0 +1,1 @@
+"""The Query type's fields, grouped by question; ``service.schema`` merges them."""

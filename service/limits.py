@@ -1,0 +1,84 @@
+"""Every limit the API enforces, in one place (docs/api.md lists them too).
+
+Limits on the query document are checked by schema extensions before execution;
+limits on arguments are checked by the resolvers before any Cypher runs.
+"""
+
+from __future__ import annotations
+
+from shoulders.service.errors import BadUserInput, LimitExceeded
+
+# --- the query document (schema extensions, checked during validation) ---------
+MAX_QUERY_DEPTH = 10
+MAX_ALIASES = 20
+MAX_TOKENS = 2000
+# --- the HTTP request -------------------------------------------------------------
+MAX_BODY_BYTES = 64 * 1024
+# --- arguments ---------------------------------------------------------------------
+MAX_PAGE_SIZE = 100
+DEFAULT_PAGE_SIZE = 20
+MAX_WALK_DEPTH = 10
+DEFAULT_WALK_DEPTH = 5
+MAX_TEXT_LENGTH = 200
+MAX_ID_LENGTH = 300
+# --- result budgets -----------------------------------------------------------------
+NODE_BUDGET = 2000  # standsOn: distinct entities in one answer
+EDGE_BUDGET = 5000  # standsOn: grouped edges in one answer
+DEPENDENTS_BUDGET = 100_000  # dependents: entities walked before the answer says truncated
+MAX_CHAINS = 50  # explain: distinct shortest chains
+SEARCH_WINDOW = 1000  # search: hits ranked and counted per query
+DIRECT_EDGES_PER_ENTITY = 500  # Entity.upstream: grouped edges per entity
+# --- Neo4j ----------------------------------------------------------------------------
+QUERY_TIMEOUT_SECONDS = 15.0
+HEALTH_TIMEOUT_SECONDS = 5.0
+
+
+def walk_depth(value: int, name: str = "maxDepth") -> int:
+    if value < 1:
+        raise BadUserInput(f"{name} must be at least 1, got {value}", argument=name)
+    if value > MAX_WALK_DEPTH:
+        raise LimitExceeded(
+            f"{name} must be at most {MAX_WALK_DEPTH}, got {value}",
+            argument=name,
+            limit=MAX_WALK_DEPTH,
+        )
+    return value
+
+
+def page_size(value: int, name: str = "first") -> int:
+    if value < 0:
+        raise BadUserInput(f"{name} must not be negative, got {value}", argument=name)
+    if value > MAX_PAGE_SIZE:
+        raise LimitExceeded(
+            f"{name} must be at most {MAX_PAGE_SIZE}, got {value}",
+            argument=name,
+            limit=MAX_PAGE_SIZE,
+        )
+    return value
+
+
+def budget(value: int | None, cap: int, name: str) -> int:
+    """A per-call budget: at most the server's own ``cap``."""
+    if value is None:
+        return cap
+    if value < 1:
+        raise BadUserInput(f"{name} must be at least 1, got {value}", argument=name)
+    if value > cap:
+        raise LimitExceeded(f"{name} must be at most {cap}, got {value}", argument=name, limit=cap)
+    return value
+
+
+def text(value: str, name: str, cap: int = MAX_TEXT_LENGTH) -> str:
+    if len(value) > cap:
+        raise LimitExceeded(
+            f"{name} must be at most {cap} characters, got {len(value)}", argument=name, limit=cap
+        )
+    return value
+
+
+def confidence(value: float) -> float:
+    if not 0.0 <= value <= 1.0:
+        raise BadUserInput(
+            f"minConfidence must be within 0..1, got {value}", argument="minConfidence"
+        )
+    return value

@@ -1,0 +1,105 @@
+"""Entities by key, and the grouped edges next to them (what the DataLoaders batch)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Literal
+
+from shoulders.schema.vocabulary import ENTITY
+from shoulders.service.queries.filters import ANY_EDGE, ASSERTION_FILTER, EdgeFilter, rel_types
+from shoulders.service.queries.reader import Reader, ReadTx
+from shoulders.service.queries.rows import EdgeRow, EntityRow
+
+Direction = Literal["up", "down"]
+
+_BY_KEYS = f"UNWIND $keys AS k MATCH (n:{ENTITY} {{key: k}}) RETURN properties(n) AS props"
+
+
+async def entities_by_keys(tx: ReadTx, keys: Sequence[str]) -> dict[str, EntityRow]:
+    rows = await tx.rows(_BY_KEYS, keys=list(dict.fromkeys(keys)))
+    found = (EntityRow.from_props(r["props"]) for r in rows)
+    return {e.key: e for e in found}
+
+
+def _between(flt: EdgeFilter) -> str:
+    return (
+        "UNWIND $pairs AS p "
+        f"MATCH (a:{ENTITY} {{key: p[0]}})-[r:{rel_types(flt.relations)}]->(b:{ENTITY} {{key: p[1]}}) "
+        f"WHERE {ASSERTION_FILTER} "
+        "WITH a, b, r ORDER BY r.assertion "
+        "RETURN a.key AS start, type(r) AS rel, b.key AS end, collect(properties(r)) AS assertions "
+        "ORDER BY start, end, rel"
+    )
+
+
+async def edges_between(
+    tx: ReadTx, pairs: Sequence[tuple[str, str]], flt: EdgeFilter = ANY_EDGE
+) -> dict[tuple[str, str], list[EdgeRow]]:
+    """Grouped edges from ``start`` to ``end`` for each pair (one query for all pairs)."""
+    if not pairs:
+        return {}
+    unique = list(dict.fromkeys(pairs))
+    rows = await tx.rows(_between(flt), pairs=[list(p) for p in unique], **flt.params())
+    found: dict[tuple[str, str], list[EdgeRow]] = {p: [] for p in unique}
+    for r in rows:
+        edge = EdgeRow.from_record(r["start"], r["rel"], r["end"], r["assertions"])
+        found[(edge.start, edge.end)].append(edge)
+    return found
+
+
+def _adjacent(direction: Direction, flt: EdgeFilter) -> str:
+    arrow = (
+        f"-[r:{rel_types(flt.relations)}]->"
+        if direction == "up"
+        else f"<-[r:{rel_types(flt.relations)}]-"
+    )
+    # The subquery caps each entity's edges on its own, so a hub cannot crowd out the rest.
+    return (
+        f"UNWIND $keys AS k MATCH (a:{ENTITY} {{key: k}}) "
+        "CALL (a) { "
+        f"  MATCH (a){arrow}(b:{ENTITY}) WHERE {ASSERTION_FILTER} "
+        "  WITH b, type(r) AS rel, r ORDER BY r.assertion "
+        "  WITH b, rel, collect(properties(r)) AS assertions ORDER BY rel, b.key LIMIT $per_key "
+        "  RETURN b.key AS other, rel, assertions "
+        "} "
+        "RETURN a.key AS key, other, rel, assertions"
+    )
+
+
+async def adjacent_edges(
+    tx: ReadTx, keys: Sequence[str], direction: Direction, flt: EdgeFilter, per_key: int
+) -> dict[str, list[EdgeRow]]:
+    """Direct edges of each entity: upstream (what it stands on) or downstream."""
+    unique = list(dict.fromkeys(keys))
+    rows = await tx.rows(_adjacent(direction, flt), keys=unique, per_key=per_key, **flt.params())
+    found: dict[str, list[EdgeRow]] = {k: [] for k in unique}
+    for r in rows:
+        start, end = (r["key"], r["other"]) if direction == "up" else (r["other"], r["key"])
+        found[r["key"]].append(EdgeRow.from_record(start, r["rel"], end, r["assertions"]))
+    return found
+
+
+# --- entry points with their own read transaction (DataLoaders and lookups) -----------
+async def load_entities(reader: Reader, keys: Sequence[str]) -> dict[str, EntityRow]:
+    async def work(tx: ReadTx) -> dict[str, EntityRow]:
+        return await entities_by_keys(tx, keys)
+
+    return await reader.read(work)
+
+
+async def load_edges_between(
+    reader: Reader, pairs: Sequence[tuple[str, str]], flt: EdgeFilter = ANY_EDGE
+) -> dict[tuple[str, str], list[EdgeRow]]:
+    async def work(tx: ReadTx) -> dict[tuple[str, str], list[EdgeRow]]:
+        return await edges_between(tx, pairs, flt)
+
+    return await reader.read(work)
+
+
+async def load_adjacent(
+    reader: Reader, keys: Sequence[str], direction: Direction, flt: EdgeFilter, per_key: int
+) -> dict[str, list[EdgeRow]]:
+    async def work(tx: ReadTx) -> dict[str, list[EdgeRow]]:
+        return await adjacent_edges(tx, keys, direction, flt, per_key)
+
+    return await reader.read(work)

@@ -1,0 +1,60 @@
+"""Which edges a walk follows, and the Cypher fragments that say so.
+
+Relationship types are interpolated only from ``Rel`` members; kinds, methods and the
+confidence floor are parameters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from shoulders.schema.vocabulary import Label, Method, Rel
+
+ALL_RELATIONS: frozenset[Rel] = frozenset(Rel)
+
+
+def rel_types(relations: Iterable[Rel]) -> str:
+    """``FINETUNED_FROM|DEPENDS_ON`` for a relationship pattern; only enum names get in."""
+    names = sorted(Rel(r).value for r in relations)
+    if not names:
+        raise ValueError("at least one relation is needed")
+    return "|".join(names)
+
+
+@dataclass(frozen=True)
+class EdgeFilter:
+    """Edges a walk may take. Filters apply per assertion: an edge stays when any of its
+    current assertions passes, and keeps only the assertions that pass."""
+
+    relations: frozenset[Rel] = ALL_RELATIONS
+    kinds: frozenset[Label] | None = None  # kinds the walk may step onto (None: any)
+    include_inferred: bool = True
+    min_confidence: float = 0.0
+
+    @property
+    def methods(self) -> list[str]:
+        if self.include_inferred:
+            return [Method.DECLARED.value, Method.INFERRED.value]
+        return [Method.DECLARED.value]
+
+    def params(self) -> dict[str, Any]:
+        return {
+            "methods": self.methods,
+            "min_confidence": self.min_confidence,
+            "kinds": None if self.kinds is None else sorted(k.value for k in self.kinds),
+        }
+
+
+# Appended to a MATCH that binds ``r`` (the relationship) and ``b`` (the far node).
+ASSERTION_FILTER = (
+    "r.stale_run IS NULL "
+    "AND coalesce(r.method, 'declared') IN $methods "
+    "AND coalesce(r.confidence, 1.0) >= $min_confidence "
+    "AND ($kinds IS NULL OR any(l IN labels(b) WHERE l IN $kinds))"
+)
+
+
+#: Every current edge, whatever its relation, method or confidence.
+ANY_EDGE = EdgeFilter()

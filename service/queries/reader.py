@@ -1,0 +1,82 @@
+"""Read transactions routed to readers, so the same code runs on a cluster or Aura.
+
+Every query goes through ``ReadTx.rows``, which also counts queries (for metrics,
+and so tests can prove a rejected request never reached Neo4j).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+from neo4j import (
+    READ_ACCESS,
+    AsyncDriver,
+    AsyncManagedTransaction,
+    Query,
+    RoutingControl,
+    unit_of_work,
+)
+from shoulders.service import limits
+
+T = TypeVar("T")
+
+
+class ReadTx:
+    """One read transaction; ``rows`` runs a query and returns its records as dicts."""
+
+    def __init__(self, tx: AsyncManagedTransaction, on_query: Callable[[], None]) -> None:
+        self._tx = tx
+        self._on_query = on_query
+
+    async def rows(self, cypher: str, **params: Any) -> list[dict[str, Any]]:
+        self._on_query()
+        result = await self._tx.run(cypher, params)
+        return [record.data() async for record in result]
+
+
+class Reader:
+    """Runs units of work in read transactions against one database."""
+
+    def __init__(
+        self,
+        driver: AsyncDriver,
+        database: str,
+        on_query: Callable[[], None] | None = None,
+        timeout: float = limits.QUERY_TIMEOUT_SECONDS,
+    ) -> None:
+        self.driver = driver
+        self.database = database
+        self.timeout = timeout
+        self.queries = 0
+        self._on_query = on_query
+
+    def _count(self) -> None:
+        self.queries += 1
+        if self._on_query is not None:
+            self._on_query()
+
+    async def read(self, work: Callable[[ReadTx], Awaitable[T]]) -> T:
+        # A server-side timeout bounds every transaction, whatever the client asks for.
+        @unit_of_work(timeout=self.timeout)
+        async def unit(tx: AsyncManagedTransaction) -> T:
+            return await work(ReadTx(tx, self._count))
+
+        async with self.driver.session(
+            database=self.database, default_access_mode=READ_ACCESS
+        ) as session:
+            return await session.execute_read(unit)
+
+    async def ping(self) -> None:
+        """RETURN 1 on a reader (health check)."""
+        self._count()
+        # wait_for as well: a server that accepts but never answers must not hang the probe.
+        await asyncio.wait_for(
+            self.driver.execute_query(
+                Query("RETURN 1", timeout=limits.HEALTH_TIMEOUT_SECONDS),
+                database_=self.database,
+                routing_=RoutingControl.READ,
+            ),
+            timeout=limits.HEALTH_TIMEOUT_SECONDS,
+        )

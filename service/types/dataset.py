@@ -1,0 +1,28 @@
+"""``Dataset``: a Hugging Face dataset repository."""
+
+from __future__ import annotations
+
+import strawberry
+
+from shoulders.service.queries.rows import EntityRow
+from shoulders.service.types.entity import Entity, common, int_or_none
+
+
+@strawberry.type(description="A Hugging Face dataset.")
+class Dataset(Entity):
+    hub_id: str
+    author: str | None
+    downloads: int | None
+    likes: int | None
+    last_modified: str | None
+
+    @classmethod
+    def from_row(cls, row: EntityRow) -> Dataset:
+        return cls(
+            **common(row),
+            hub_id=row.key.removeprefix("hf:dataset:"),
+            author=row.text("author"),
+            downloads=int_or_none(row.get("downloads")),
+            likes=int_or_none(row.get("likes")),
+            last_modified=row.text("last_modified"),
+        )

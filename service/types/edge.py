@@ -1,0 +1,55 @@
+"""``Edge``: one relation between two entities, with every assertion behind it."""
+
+from __future__ import annotations
+
+import strawberry
+
+from shoulders.service.context import Info
+from shoulders.service.errors import NotFound
+from shoulders.service.queries.rows import EdgeRow
+from shoulders.service.types.convert import to_entity
+from shoulders.service.types.entity import Entity
+from shoulders.service.types.enums import Method, Relation
+from shoulders.service.types.evidence import Evidence
+from shoulders.service.types.resolver import resolver
+
+
+@strawberry.type(
+    description="`from` stands on `to` by `relation`. DECLARED if any assertion is declared; "
+    "confidence is the highest of its assertions."
+)
+class Edge:
+    row: strawberry.Private[EdgeRow]
+    from_key: str
+    to_key: str
+    relation: Relation
+    method: Method
+    confidence: float
+    evidence: list[Evidence]
+
+    @classmethod
+    def from_row(cls, row: EdgeRow) -> Edge:
+        return cls(
+            row=row,
+            from_key=row.start,
+            to_key=row.end,
+            relation=row.rel,
+            method=row.method,
+            confidence=row.confidence,
+            evidence=[Evidence.from_row(a) for a in row.assertions],
+        )
+
+    @resolver(name="from", description="The entity that stands on `to`.")
+    async def from_(self, info: Info) -> Entity:
+        return await _entity(info, self.from_key)
+
+    @resolver(description="The entity `from` stands on.")
+    async def to(self, info: Info) -> Entity:
+        return await _entity(info, self.to_key)
+
+
+async def _entity(info: Info, key: str) -> Entity:
+    row = await info.context.loaders.entity.load(key)
+    if row is None:  # deleted between two queries of one request
+        raise NotFound(f"no entity with key {key!r}", key=key)
+    return to_entity(row)

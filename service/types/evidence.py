@@ -1,0 +1,44 @@
+"""``Evidence``: one assertion behind an edge — who said it, where, when, and the words."""
+
+from __future__ import annotations
+
+import strawberry
+
+from shoulders.schema.vocabulary import Method as MethodValue
+from shoulders.service.queries.rows import AssertionRow
+from shoulders.service.types.enums import Method
+
+
+@strawberry.type(description="One source's assertion of an edge.")
+class Evidence:
+    assertion: str = strawberry.field(description="Stable id of the assertion.")
+    source: str = strawberry.field(description="hf | arxiv | s2 | github | pypi")
+    url: str | None = strawberry.field(description="The exact URL the evidence was read from.")
+    revision: str | None = strawberry.field(description="Source revision (commit sha, version).")
+    fetched_at: str | None
+    run_id: str | None
+    method: Method
+    confidence: float
+    field: str | None = strawberry.field(
+        description="Where in the source: a field or file section."
+    )
+    value: str | None = strawberry.field(description="The raw value or the exact text snippet.")
+    detail: str | None = strawberry.field(
+        description="E.g. a version spec (==2.4.1) or a file path."
+    )
+
+    @classmethod
+    def from_row(cls, row: AssertionRow) -> Evidence:
+        return cls(
+            assertion=row.assertion,
+            source=row.source,
+            url=row.url,
+            revision=row.revision,
+            fetched_at=row.fetched_at,
+            run_id=row.run_id,
+            method=MethodValue(row.method),
+            confidence=row.confidence,
+            field=row.field,
+            value=row.value,
+            detail=row.detail,
+        )

@@ -1,0 +1,34 @@
+"""``Paper``: an arXiv paper, or one known by DOI or Semantic Scholar id."""
+
+from __future__ import annotations
+
+import strawberry
+
+from shoulders.service.queries.rows import EntityRow
+from shoulders.service.types.entity import Entity, common, str_list
+
+
+@strawberry.type(description="A paper (arXiv, DOI or Semantic Scholar).")
+class Paper(Entity):
+    arxiv_id: str | None = strawberry.field(description="Without version, e.g. 2501.12948.")
+    title: str | None
+    authors: list[str]
+    published: str | None
+    version: str | None = strawberry.field(description="The arXiv version read, e.g. v1.")
+    doi: str | None
+
+    @classmethod
+    def from_row(cls, row: EntityRow) -> Paper:
+        arxiv_id = row.key.removeprefix("arxiv:") if row.key.startswith("arxiv:") else None
+        doi = row.text("doi") or (
+            row.key.removeprefix("doi:") if row.key.startswith("doi:") else None
+        )
+        return cls(
+            **common(row),
+            arxiv_id=arxiv_id,
+            title=row.text("title"),
+            authors=str_list(row.get("authors")),
+            published=row.text("published"),
+            version=row.text("version"),
+            doi=doi,
+        )

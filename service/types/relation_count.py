@@ -1,0 +1,13 @@
+"""``RelationCount``: how many dependents reach the root by one relation."""
+
+from __future__ import annotations
+
+import strawberry
+
+from shoulders.service.types.enums import Relation
+
+
+@strawberry.type
+class RelationCount:
+    relation: Relation
+    count: int

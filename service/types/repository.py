@@ -1,0 +1,26 @@
+"""``Repository``: a GitHub repository."""
+
+from __future__ import annotations
+
+import strawberry
+
+from shoulders.service.queries.rows import EntityRow
+from shoulders.service.types.entity import Entity, common, int_or_none
+
+
+@strawberry.type(description="A source repository (GitHub).")
+class Repository(Entity):
+    full_name: str = strawberry.field(description="owner/name, lower-cased.")
+    description: str | None
+    stars: int | None
+    language: str | None
+
+    @classmethod
+    def from_row(cls, row: EntityRow) -> Repository:
+        return cls(
+            **common(row),
+            full_name=row.key.removeprefix("github:"),
+            description=row.text("description"),
+            stars=int_or_none(row.get("stars")),
+            language=row.text("language"),
+        )
