@@ -9,6 +9,7 @@ import typer
 from shoulders import db
 from shoulders.neo4j_server import LocalNeo4j, Neo4jServerError
 from shoulders.schema import constraints
+from shoulders.service import commands
 from shoulders.settings import Settings, SettingsError, load_settings
 
 app = typer.Typer(help="Shoulders: what did this model stand on?", no_args_is_help=True)
@@ -16,6 +17,8 @@ neo4j_app = typer.Typer(help="The local Neo4j server under SHOULDERS_NEO4J_HOME.
 schema_app = typer.Typer(help="The graph schema: constraints and indexes.")
 app.add_typer(neo4j_app, name="neo4j")
 app.add_typer(schema_app, name="schema")
+app.command("serve")(commands.serve)
+app.command("lineage")(commands.lineage)
 
 
 def settings_or_exit() -> Settings:
