@@ -10,9 +10,10 @@ than for API calls, and a card at a commit sha never changes.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 
 import httpx
-from huggingface_hub import HfApi, ModelInfo
+from huggingface_hub import DatasetInfo, HfApi, ModelInfo
 from huggingface_hub.errors import HfHubHTTPError
 
 from shoulders.ingest.http import HttpClient, NotFound, ServicePolicy, UpstreamError
@@ -56,6 +57,7 @@ def describe(exc: BaseException) -> tuple[int, Mapping[str, str]] | None:
 class HfClient:
     def __init__(self, settings: Settings, http: HttpClient) -> None:
         self.endpoint = settings.hf_endpoint.rstrip("/")
+        self.timeout = settings.http_timeout
         token = settings.hf_token.get_secret_value() if settings.hf_token else None
         self.http = http
         self.api = HfApi(
@@ -72,16 +74,28 @@ class HfClient:
         return f"{self.endpoint}/api/datasets/{repo_id}"
 
     def model(self, repo_id: str) -> HfModel:
-        info = self.http.call(
-            SERVICE, lambda: self.api.model_info(repo_id), describe, self.model_url(repo_id)
+        with _malformed(self.model_url(repo_id)):
+            return HfModel.from_info(self._model_info(repo_id))
+
+    def _model_info(self, repo_id: str) -> ModelInfo:
+        return self.http.call(
+            SERVICE,
+            lambda: self.api.model_info(repo_id, timeout=self.timeout),
+            describe,
+            self.model_url(repo_id),
         )
-        return HfModel.from_info(info)
 
     def dataset(self, repo_id: str) -> HfDataset:
-        info = self.http.call(
-            SERVICE, lambda: self.api.dataset_info(repo_id), describe, self.dataset_url(repo_id)
+        with _malformed(self.dataset_url(repo_id)):
+            return HfDataset.from_info(self._dataset_info(repo_id))
+
+    def _dataset_info(self, repo_id: str) -> DatasetInfo:
+        return self.http.call(
+            SERVICE,
+            lambda: self.api.dataset_info(repo_id, timeout=self.timeout),
+            describe,
+            self.dataset_url(repo_id),
         )
-        return HfDataset.from_info(info)
 
     def author_models(self, author: str) -> Iterator[HfModel]:
         """Every model of ``author`` from the listing endpoint, one request per page.
@@ -103,7 +117,9 @@ class HfClient:
             if not isinstance(items, list):
                 raise UpstreamError(f"listing for {author} is not a JSON array")
             for item in items:
-                yield HfModel.from_info(ModelInfo(**item))  # type: ignore[no-untyped-call]
+                with _malformed(str(response.request.url)):
+                    model = HfModel.from_info(ModelInfo(**item))  # type: ignore[no-untyped-call]
+                yield model
             url = response.links.get("next", {}).get("url")
             params = None  # the next URL carries the query
 
@@ -118,3 +134,12 @@ class HfClient:
         # Cards are UTF-8; undecodable bytes become U+FFFD instead of failing the model.
         text = response.content.decode("utf-8", errors="replace")
         return Card(text=text, url=self.endpoint + path, revision=revision)
+
+
+@contextmanager
+def _malformed(url: str) -> Iterator[None]:
+    """A body in the wrong shape fails that one item with a clear reason."""
+    try:
+        yield
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise UpstreamError(f"malformed response from {url}: {type(exc).__name__}: {exc}") from exc
