@@ -29,6 +29,14 @@ LAUNCHER = "org.neo4j.server.startup.Neo4jCommand"
 ADMIN = "org.neo4j.server.startup.Neo4jAdminCommand"
 
 
+_JVM_FLAGS = (
+    "--add-opens=java.base/java.nio=ALL-UNNAMED",
+    "--add-opens=java.base/java.io=ALL-UNNAMED",
+    "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+    "-Dio.netty.tryReflectionSetAccessible=true",
+)
+
+
 class Neo4jServerError(Exception):
     """The local server could not be installed, started or stopped."""
 
@@ -111,6 +119,10 @@ class LocalNeo4j:
             "dbms.usage_report.enabled=false",
             "dbms.security.auth_enabled=true",
             "db.logs.query.enabled=OFF",
+            # The only key that may repeat. Without these opens (the tarball's neo4j.conf has
+            # them) the page cache logs "Reflection access to java.nio.DirectByteBuffer is not
+            # available, using fallback mode", slower and heavier on memory.
+            *(f"server.jvm.additional={flag}" for flag in _JVM_FLAGS),
         ]
         self.conf_file.write_text("\n".join(lines) + "\n")
 

@@ -88,6 +88,11 @@ def test_start_status_stop(lifecycle: dict[str, str]) -> None:
     discovery = httpx.get("http://127.0.0.1:7476/", timeout=10).json()
     assert discovery["bolt_direct"] == "bolt://127.0.0.1:7689"
 
+    # The JVM got the --add-opens the page cache needs (else it runs in a slower fallback mode).
+    debug_log = (LIFECYCLE_HOME / "logs" / "debug.log").read_text()
+    last_start = debug_log.split("Logging config in use")[-1]  # the first line of each start
+    assert "using fallback mode" not in last_start
+
     wrong = _shoulders(["neo4j", "status"], {**lifecycle, "NEO4J_PASSWORD": "not-the-password"})
     assert wrong.returncode == 1
     assert "refuses the credentials" in wrong.stderr
