@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from shoulders import db
+from shoulders import db, ingest_command, main_job
 from shoulders.neo4j_server import LocalNeo4j, Neo4jServerError
 from shoulders.schema import constraints
 from shoulders.service import commands
@@ -19,6 +19,8 @@ app.add_typer(neo4j_app, name="neo4j")
 app.add_typer(schema_app, name="schema")
 app.command("serve")(commands.serve)
 app.command("lineage")(commands.lineage)
+app.command("ingest")(ingest_command.ingest)
+app.command("up")(main_job.up)
 
 
 def settings_or_exit() -> Settings:
