@@ -1,0 +1,132 @@
+"""The GitHub source: repositories, their licence, fork parent and declared dependencies.
+
+Per repository: the repository (1 request), its recursive tree (1) to find manifests
+at any depth, and each manifest's content (1 each, at most ``MAX_MANIFESTS``). All
+are conditional, so an unchanged repository costs 304s that GitHub does not count.
+When the tree is too big for one answer (``truncated``), the dependency-graph SBOM
+stands in for the manifests. The revision is the tree sha: an unchanged tree means
+unchanged manifests, and the repository is skipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import ClassVar
+
+from pydantic import ValidationError
+
+from shoulders.ingest.crawl import upstream_follows
+from shoulders.ingest.http import HttpError, ServicePolicy
+from shoulders.ingest.records import Provenance
+from shoulders.ingest.sources.base import FetchResult, RunContext
+from shoulders.ingest.sources.github import client as gh
+from shoulders.ingest.sources.github.client import GitHubClient
+from shoulders.ingest.sources.github.manifests import Parsed, parse_manifest, select_manifests
+from shoulders.ingest.sources.github.mapper import ManifestRead, Mapped, map_repo, map_sbom
+from shoulders.ingest.sources.github.payloads import Repo, Tree
+from shoulders.schema import keys
+from shoulders.settings import Settings
+
+SOURCE = gh.SERVICE
+
+
+class GitHubSource:
+    name: ClassVar[str] = SOURCE
+    prefixes: ClassVar[tuple[str, ...]] = ("github:",)
+    batch_size: ClassVar[int] = 1  # the REST API has no batch read
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    def policy(self) -> ServicePolicy:
+        return gh.policy(self.settings)
+
+    def fetch(self, keys_: Sequence[str], ctx: RunContext) -> Iterator[FetchResult]:
+        client = GitHubClient(self.settings, ctx.http)
+        for key in keys_:
+            try:
+                yield self._fetch(key, client, ctx)
+            except (HttpError, ValidationError, ValueError) as exc:
+                yield FetchResult(key, error=f"{type(exc).__name__}: {exc}", source=SOURCE)
+
+    def _fetch(self, key: str, client: GitHubClient, ctx: RunContext) -> FetchResult:
+        url, repo = client.repo(key.removeprefix("github:"))
+        canonical = keys.github(repo.full_name)
+        requested = key if canonical != key else None
+        warnings: list[str] = []
+        tree = self._tree(client, repo, warnings)
+        revision = tree[1].sha if tree else repo.pushed_at
+        stored = ctx.stored(canonical)
+        if ctx.is_fresh(stored, revision):
+            return FetchResult(
+                canonical,
+                skipped=True,
+                follow=upstream_follows(stored),
+                source=SOURCE,
+                requested=requested,
+            )
+        prov = ctx.provenance(SOURCE, url, revision)
+        manifests = self._manifests(client, repo, tree[1] if tree else None, ctx, warnings)
+        mapped = map_repo(repo, manifests, prov)
+        if tree and tree[1].truncated:
+            mapped = self._with_sbom(client, repo, canonical, ctx, mapped, warnings)
+        return FetchResult(
+            canonical,
+            mapped.batch,
+            mapped.follow,
+            source=SOURCE,
+            requested=requested,
+            warnings=warnings + mapped.warnings,
+        )
+
+    def _tree(
+        self, client: GitHubClient, repo: Repo, warnings: list[str]
+    ) -> tuple[str, Tree] | None:
+        try:
+            return client.tree(repo.full_name, repo.default_branch)
+        except HttpError as exc:  # an empty repository answers 409, a missing branch 404
+            warnings.append(f"github:{repo.full_name}: tree not readable: {exc}")
+            return None
+
+    def _manifests(
+        self,
+        client: GitHubClient,
+        repo: Repo,
+        tree: Tree | None,
+        ctx: RunContext,
+        warnings: list[str],
+    ) -> ManifestRead:
+        if tree is None:
+            return ManifestRead(listed=False)
+        parsed: list[Parsed] = []
+        provenance: dict[str, Provenance] = {}
+        for path in select_manifests(tree.files()):
+            try:
+                url, content = client.content(repo.full_name, path, repo.default_branch)
+                text = content.text()
+            except (HttpError, ValidationError, ValueError) as exc:
+                warnings.append(f"github:{repo.full_name}: {path}: {exc}")
+                continue
+            parsed.append(parse_manifest(path, text))
+            provenance[path] = ctx.provenance(SOURCE, url, content.sha)
+        return ManifestRead(listed=True, parsed=tuple(parsed), provenance=provenance)
+
+    def _with_sbom(
+        self,
+        client: GitHubClient,
+        repo: Repo,
+        key: str,
+        ctx: RunContext,
+        mapped: Mapped,
+        warnings: list[str],
+    ) -> Mapped:
+        """The tree was cut short: GitHub's dependency graph covers what we could not list."""
+        try:
+            url, sbom = client.sbom(repo.full_name)
+        except (HttpError, ValidationError) as exc:
+            warnings.append(f"{key}: tree truncated and no dependency graph: {exc}")
+            return mapped
+        extra = map_sbom(key, sbom, ctx.provenance(SOURCE, url, None))
+        mapped.batch.extend(extra.batch)
+        mapped.follow.extend(extra.follow)
+        return mapped
