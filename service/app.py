@@ -21,9 +21,9 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
 from neo4j import AsyncDriver
-from shoulders import db
 from shoulders.service import limits
 from shoulders.service.context import Context, make_context
+from shoulders.service.driver import api_driver
 from shoulders.service.metrics import Metrics
 from shoulders.service.middleware import RequestGuard
 from shoulders.service.queries.reader import Reader
@@ -64,7 +64,7 @@ class ShouldersGraphQL(GraphQL[Context, None]):
 
 
 def create_app(
-    settings: Settings, driver_factory: Callable[[Settings], AsyncDriver] = db.async_driver
+    settings: Settings, driver_factory: Callable[[Settings], AsyncDriver] = api_driver
 ) -> Starlette:
     metrics = Metrics()
     state = AppState(settings, metrics)

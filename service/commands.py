@@ -9,8 +9,8 @@ from typing import Annotated
 import typer
 from neo4j.exceptions import Neo4jError, ServiceUnavailable
 
-from shoulders import db
 from shoulders.service import ids, limits
+from shoulders.service.driver import api_driver
 from shoulders.service.errors import ApiError
 from shoulders.service.queries.filters import EdgeFilter
 from shoulders.service.queries.reader import Reader
@@ -51,7 +51,7 @@ async def fetch_lineage(
     settings: Settings, key: str, depth: int, flt: EdgeFilter, budget: Budget
 ) -> Lineage | None:
     """The same query the API's ``standsOn`` runs."""
-    driver = db.async_driver(settings)
+    driver = api_driver(settings)
     try:
         return await stands_on(Reader(driver, settings.neo4j_database), key, depth, flt, budget)
     finally:

@@ -15,7 +15,6 @@ from neo4j import (
     AsyncDriver,
     AsyncManagedTransaction,
     Query,
-    RoutingControl,
     unit_of_work,
 )
 from shoulders.service import limits
@@ -69,14 +68,15 @@ class Reader:
             return await session.execute_read(unit)
 
     async def ping(self) -> None:
-        """RETURN 1 on a reader (health check)."""
+        """RETURN 1 on a reader (health check): no retries, so a down server fails at once."""
         self._count()
+
+        async def probe() -> None:
+            async with self.driver.session(
+                database=self.database, default_access_mode=READ_ACCESS
+            ) as session:
+                result = await session.run(Query("RETURN 1", timeout=limits.HEALTH_TIMEOUT_SECONDS))
+                await result.consume()
+
         # wait_for as well: a server that accepts but never answers must not hang the probe.
-        await asyncio.wait_for(
-            self.driver.execute_query(
-                Query("RETURN 1", timeout=limits.HEALTH_TIMEOUT_SECONDS),
-                database_=self.database,
-                routing_=RoutingControl.READ,
-            ),
-            timeout=limits.HEALTH_TIMEOUT_SECONDS,
-        )
+        await asyncio.wait_for(probe(), timeout=limits.HEALTH_TIMEOUT_SECONDS)

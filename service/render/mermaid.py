@@ -15,8 +15,8 @@ def to_mermaid(lineage: Lineage) -> str:
     ids = {n.entity.key: f"n{i}" for i, n in enumerate(lineage.nodes)}
     lines = ["flowchart LR"]
     for n in lineage.nodes:
-        label = f"{n.entity.name}<br/><small>{n.entity.label.value}</small>"
-        lines.append(f'    {ids[n.entity.key]}["{_text(label)}"]')
+        label = f"{_text(n.entity.name)}<br/>{n.entity.label.value}"
+        lines.append(f'    {ids[n.entity.key]}["{label}"]')
     for e in lineage.edges:
         if e.start not in ids or e.end not in ids:
             continue
