@@ -29,7 +29,7 @@ def test_lineage_formats(graph: Driver, settings: Settings) -> None:
     assert "FINETUNED_FROM, inferred, hf → meta-llama/Llama-3.3-70B-Instruct" in tree
     assert "DISTILLED_FROM, declared, hf → deepseek-ai/DeepSeek-R1" in tree
     assert "BUILT_FROM, declared, pypi → pytorch/pytorch" in tree
-    assert "(see above)" in tree  # CITES reaches a paper the tree already holds
+    assert "(see its branch)" in tree  # CITES reaches a paper the tree already holds
 
     code, mermaid, _ = _run(SEED, "--format", "mermaid", "--depth", "2")
     assert code == 0 and mermaid.startswith("flowchart LR\n")

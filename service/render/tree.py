@@ -43,7 +43,7 @@ def build_tree(lineage: Lineage) -> Tree:
             child = branch.add(f"{_edge(edge)} → {_entity(entities[edge.end])}")
             grow(child, edge.end)
         for edge in others.get(key, []):
-            branch.add(f"{_edge(edge)} → [dim]{escape(edge.end)} (see above)[/dim]")
+            branch.add(f"{_edge(edge)} → [dim]{escape(edge.end)} (see its branch)[/dim]")
 
     grow(root, lineage.root.key)
     return root
