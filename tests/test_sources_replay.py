@@ -216,3 +216,17 @@ def test_pypi_through_the_client_library(replay_settings: Settings, server: Repl
     paths = [r.path for r in server.stats.requests]
     assert paths[:2] == ["/pypi/pypi/torch/json/", "/pypi/pypi/torch/json"]
     assert all("pypi-json" not in r.headers.get("User-Agent", "") for r in server.stats.requests)
+
+
+def test_github_follows_a_rename(replay_settings: Settings) -> None:
+    github = GitHubSource(replay_settings)
+    with _http(replay_settings, [github]) as http:
+        (result,) = _run(
+            github, ["github:deepseek-ai/deepseek-v3-old"], Context(replay_settings, http)
+        )
+    assert result.error is None
+    assert (result.key, result.requested) == (
+        "github:deepseek-ai/deepseek-v3",
+        "github:deepseek-ai/deepseek-v3-old",
+    )
+    assert result.batch.nodes[0].name == "deepseek-ai/DeepSeek-V3"
