@@ -28,8 +28,8 @@ COMPOSE = REPO_ROOT / "docker-compose.yml"
 COMPOSE_ONLY = {"SHOULDERS_INGEST_INTERVAL"}
 # `${NAME}` or `${NAME:-default}`; `$${NAME}` is escaped for the container's shell and skipped.
 INTERPOLATION = re.compile(r"(?<!\$)\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}")
-# The `shoulders` commands the compose file runs. They must exist: `serve` and `ingest` are
-# added by their own work, and until then this test fails on purpose.
+# The `shoulders` commands the compose file runs: each must exist and accept the arguments
+# given there, so renaming a command or an option breaks this test, not a user's deployment.
 REQUIRED_COMMANDS = {("serve",), ("ingest",), ("schema", "apply")}
 
 
@@ -112,6 +112,22 @@ def test_ports_match_settings_defaults_and_bind_to_localhost(
     assert _published(services["api"]) == {api_port: api_port}
     assert services["api"]["environment"]["SHOULDERS_API_PORT"] == str(api_port)
     assert services["api"]["environment"]["SHOULDERS_API_HOST"] == "0.0.0.0"
+    assert f"http://127.0.0.1:{api_port}/healthz" in " ".join(
+        services["api"]["healthcheck"]["test"]
+    )
+
+
+def test_api_healthcheck_probes_a_route_the_api_serves(
+    services: dict[str, dict[str, Any]],
+) -> None:
+    from shoulders.service.app import create_app  # builds routes only; no Neo4j until startup
+
+    probe = re.search(
+        r"http://127\.0\.0\.1:\d+(/\w+)", " ".join(services["api"]["healthcheck"]["test"])
+    )
+    assert probe is not None
+    paths = {getattr(route, "path", None) for route in create_app(Settings()).routes}
+    assert probe[1] in paths
 
 
 def test_shoulders_services_wait_for_a_healthy_neo4j(
