@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import strawberry
+from graphql import GraphQLError
 from strawberry.tools import merge_types
+from strawberry.types import ExecutionContext
 
-from shoulders.service.extensions import schema_extensions
+from shoulders.service.extensions import is_client_error, schema_extensions
 from shoulders.service.fields.lineage import LineageQuery
 from shoulders.service.fields.lookups import LookupQuery
 from shoulders.service.fields.runs import RunsQuery
@@ -15,9 +17,18 @@ from shoulders.service.types.convert import ENTITY_TYPES
 Query = merge_types("Query", (LookupQuery, LineageQuery, SearchQuery, RunsQuery))
 
 
+class ShouldersSchema(strawberry.Schema):
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        # A NOT_FOUND or a rejected query is the client's business, not a server log
+        # line with a traceback; internal errors are logged by MaskInternalErrors.
+        super().process_errors([e for e in errors if not is_client_error(e)], execution_context)
+
+
 def build_schema() -> strawberry.Schema:
     # No mutation type: nothing is written through the API.
-    return strawberry.Schema(
+    return ShouldersSchema(
         query=Query,
         types=list(ENTITY_TYPES),
         extensions=schema_extensions(),
