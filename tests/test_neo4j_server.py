@@ -46,6 +46,8 @@ def lifecycle(settings: Settings) -> Iterator[dict[str, str]]:
         server = _server(env)
         # Reuse the shared test home's jars instead of resolving 140 MB again.
         shared = LocalNeo4j(settings)
+        if server.lib.is_symlink() and not server.lib.exists():
+            server.lib.unlink()  # the shared home was deleted since the last run
         if not server.lib.exists() and shared.installed:
             server.lib.symlink_to(shared.lib, target_is_directory=True)
         server.stop()  # a leftover of an interrupted run: this home is the tests' own
