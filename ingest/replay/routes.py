@@ -9,8 +9,8 @@ from pathlib import Path
 
 from shoulders.ingest.replay.recording import Recording, RecordingError, ScriptedResponse
 
-#: Services whose paths match case-insensitively: repo ids on the Hub are.
-CASE_INSENSITIVE = frozenset({"hf"})
+#: Services whose paths match case-insensitively: repo ids on the Hub and owner/repo on GitHub are.
+CASE_INSENSITIVE = frozenset({"hf", "github"})
 
 
 def _path_key(service: str, path: str) -> str:
