@@ -47,6 +47,15 @@ class FetchResult:
     warnings: list[str] = field(default_factory=list)
 
 
+@dataclass
+class Mapped:
+    """What a mapper makes of one payload: records, what to crawl next, and warnings."""
+
+    batch: RecordBatch = field(default_factory=RecordBatch)
+    follow: list[Follow] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
 class RunContext(Protocol):
     """What a source may use during a run (implemented by the crawler)."""
 

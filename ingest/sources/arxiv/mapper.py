@@ -8,18 +8,15 @@ becomes Paper -HAS_CODE-> Repository, inferred, with the sentence as evidence.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from shoulders.ingest.records import (
     EdgeRecord,
     Evidence,
     NodeRecord,
     PropValue,
     Provenance,
-    RecordBatch,
 )
 from shoulders.ingest.sources.arxiv.payloads import Entry
-from shoulders.ingest.sources.base import Follow
+from shoulders.ingest.sources.base import Follow, Mapped
 from shoulders.ingest.sources.github.links import find_repos
 from shoulders.schema import keys
 from shoulders.schema.vocabulary import Label, Method, Rel
@@ -27,12 +24,6 @@ from shoulders.schema.vocabulary import Label, Method, Rel
 # A link in the abstract or the author's comment is the authors' own pointer, but a
 # paper may also link code it only uses or compares against.
 LINK_CONFIDENCE = 0.8
-
-
-@dataclass
-class Mapped:
-    batch: RecordBatch = field(default_factory=RecordBatch)
-    follow: list[Follow] = field(default_factory=list)
 
 
 def map_entry(entry: Entry, prov: Provenance) -> Mapped:

@@ -15,9 +15,8 @@ from shoulders.ingest.records import (
     NodeRecord,
     PropValue,
     Provenance,
-    RecordBatch,
 )
-from shoulders.ingest.sources.base import Follow
+from shoulders.ingest.sources.base import Follow, Mapped
 from shoulders.ingest.sources.github.manifests import Parsed
 from shoulders.ingest.sources.github.payloads import Repo, Sbom
 from shoulders.schema import keys
@@ -25,13 +24,6 @@ from shoulders.schema.vocabulary import Label, Method, Rel
 
 # GitHub's answer when a repository holds several licence files or one it cannot name.
 _NO_ASSERTION = frozenset({"NOASSERTION", ""})
-
-
-@dataclass
-class Mapped:
-    batch: RecordBatch = field(default_factory=RecordBatch)
-    follow: list[Follow] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -18,11 +18,11 @@ from pydantic import ValidationError
 from shoulders.ingest.crawl import upstream_follows
 from shoulders.ingest.http import HttpError, ServicePolicy
 from shoulders.ingest.records import Provenance
-from shoulders.ingest.sources.base import FetchResult, RunContext
+from shoulders.ingest.sources.base import FetchResult, Mapped, RunContext
 from shoulders.ingest.sources.github import client as gh
 from shoulders.ingest.sources.github.client import GitHubClient
 from shoulders.ingest.sources.github.manifests import Parsed, parse_manifest, select_manifests
-from shoulders.ingest.sources.github.mapper import ManifestRead, Mapped, map_repo, map_sbom
+from shoulders.ingest.sources.github.mapper import ManifestRead, map_repo, map_sbom
 from shoulders.ingest.sources.github.payloads import Repo, Tree
 from shoulders.schema import keys
 from shoulders.settings import Settings

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from shoulders.ingest.records import (
     EdgeRecord,
@@ -23,9 +23,8 @@ from shoulders.ingest.records import (
     NodeRecord,
     PropValue,
     Provenance,
-    RecordBatch,
 )
-from shoulders.ingest.sources.base import Follow
+from shoulders.ingest.sources.base import Follow, Mapped
 from shoulders.ingest.sources.hf import prose
 from shoulders.ingest.sources.hf.payloads import Card, HfDataset, HfModel
 from shoulders.schema import keys
@@ -67,13 +66,6 @@ class Claim:
     evidence: Evidence
     detail: str | None = None
     from_tag: bool = False
-
-
-@dataclass
-class Mapped:
-    batch: RecordBatch = field(default_factory=RecordBatch)
-    follow: list[Follow] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
 
 
 def _strings(value: object) -> list[str]:
@@ -216,7 +208,29 @@ def prose_claims(m: HfModel, body: str) -> list[Claim]:
                 )
             )
     is_distill = is_distill or "distill" in repo_name.lower()
-    for s in prose.based_on_sentences(body):
+    claims += _sentence_claims(
+        m, prose.based_on_sentences(body), card_links, Rel.FINETUNED_FROM, 1.0, ""
+    )
+    if is_distill:
+        teachers = prose.teacher_sentences(body)
+        claims += _sentence_claims(
+            m, teachers, card_links, Rel.DISTILLED_FROM, CONF_TEACHER, "teacher "
+        )
+    return claims
+
+
+def _sentence_claims(
+    m: HfModel,
+    sentences: list[prose.Sentence],
+    card_links: list[str],
+    rel: Rel,
+    max_confidence: float,
+    role: str,
+) -> list[Claim]:
+    """Claims from sentences whose subject names this model and whose object resolves."""
+    repo_name = m.id.split("/")[-1]
+    claims = []
+    for s in sentences:
         if not _mentions(s.subject, repo_name):
             continue
         target, confidence, how = _resolve_name(
@@ -225,34 +239,12 @@ def prose_claims(m: HfModel, body: str) -> list[Claim]:
         key = _model_key(target) if target else None
         if key is None or key == keys.hf_model(m.id):
             continue
-        claims.append(
-            Claim(
-                Rel.FINETUNED_FROM,
-                key,
-                Evidence("README.md#prose", s.text, Method.INFERRED, confidence),
-                detail=f"'{s.object_name}' resolved by {how}",
-            )
+        evidence = Evidence(
+            "README.md#prose", s.text, Method.INFERRED, min(confidence, max_confidence)
         )
-    if is_distill:
-        for s in prose.teacher_sentences(body):
-            if not _mentions(s.subject, repo_name):
-                continue
-            target, confidence, how = _resolve_name(
-                s.object_name, s.object_link, s.links, card_links, m.author
-            )
-            key = _model_key(target) if target else None
-            if key is None or key == keys.hf_model(m.id):
-                continue
-            claims.append(
-                Claim(
-                    Rel.DISTILLED_FROM,
-                    key,
-                    Evidence(
-                        "README.md#prose", s.text, Method.INFERRED, min(confidence, CONF_TEACHER)
-                    ),
-                    detail=f"teacher '{s.object_name}' resolved by {how}",
-                )
-            )
+        claims.append(
+            Claim(rel, key, evidence, detail=f"{role}'{s.object_name}' resolved by {how}")
+        )
     return claims
 
 

@@ -184,7 +184,9 @@ def based_on_sentences(body: str) -> list[Sentence]:
     """Sentences of the shape "<subject> is/are (trained|derived|...) based on/from <object>"."""
     found = []
     for text in sentences(body):
-        m = _DERIVED.search(text) or _BASED_ON.search(text)
+        # match, not search: both patterns open with a lazy subject, so a match anywhere is
+        # also one at the start, and search's retry at every offset was quadratic per line.
+        m = _DERIVED.match(text) or _BASED_ON.match(text)
         if not m:
             continue
         name, link = _object(m.group("object"))

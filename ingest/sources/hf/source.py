@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from typing import ClassVar
 
 from shoulders.ingest.crawl import upstream_follows
@@ -17,6 +18,9 @@ from shoulders.settings import Settings
 
 SOURCE = "hf"
 LISTING_CHUNK = 100
+#: Cards past this many characters are read only that far: real cards are tens of kB, and
+#: a runaway README must not hold the crawl (the prose patterns run over every line).
+MAX_CARD_CHARS = 1_000_000
 
 
 class HfSource:
@@ -115,6 +119,12 @@ class HfSource:
             warnings.append(f"{model.id}: card not readable ({exc}); metadata only")
         except HttpError as exc:
             return FetchResult(key, error=f"model card: {exc}", source=SOURCE)
+        if card is not None and len(card.text) > MAX_CARD_CHARS:
+            warnings.append(
+                f"{model.id}: README.md has {len(card.text):,} characters; "
+                f"only the first {MAX_CARD_CHARS:,} were read"
+            )
+            card = replace(card, text=card.text[:MAX_CARD_CHARS])
         body = card.text if card else None
         canonical = {t: self._canonical(t) for t in sorted(targets_to_resolve(model, body))}
         prov = ctx.provenance(SOURCE, client.model_url(model.id), model.sha)

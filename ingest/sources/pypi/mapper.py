@@ -9,8 +9,6 @@ and DEPENDS_ON the packages of its ``requires_dist`` -- except optional ones (an
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from packaging.requirements import InvalidRequirement, Requirement
 
 from shoulders.ingest.records import (
@@ -19,9 +17,8 @@ from shoulders.ingest.records import (
     NodeRecord,
     PropValue,
     Provenance,
-    RecordBatch,
 )
-from shoulders.ingest.sources.base import Follow
+from shoulders.ingest.sources.base import Follow, Mapped
 from shoulders.ingest.sources.github.links import find_repos
 from shoulders.ingest.sources.pypi.licences import licence_of
 from shoulders.ingest.sources.pypi.payloads import Info
@@ -30,13 +27,6 @@ from shoulders.schema.vocabulary import Label, Method, Rel
 
 # project_urls labels that name the code itself (lower-cased); others only link to it.
 _SOURCE_LABELS = frozenset({"source", "source code", "repository", "code", "github", "sources"})
-
-
-@dataclass
-class Mapped:
-    batch: RecordBatch = field(default_factory=RecordBatch)
-    follow: list[Follow] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
 
 
 def map_project(info: Info, prov: Provenance) -> Mapped:

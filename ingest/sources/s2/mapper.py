@@ -7,7 +7,7 @@ References S2 could not resolve to any id are counted, not invented.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from shoulders.ingest.records import (
     EdgeRecord,
@@ -15,9 +15,8 @@ from shoulders.ingest.records import (
     NodeRecord,
     PropValue,
     Provenance,
-    RecordBatch,
 )
-from shoulders.ingest.sources.base import Follow
+from shoulders.ingest.sources.base import Follow, Mapped
 from shoulders.ingest.sources.s2.payloads import Paper, Reference
 from shoulders.schema import keys
 from shoulders.schema.vocabulary import Label, Method, Rel
@@ -27,9 +26,7 @@ REFERENCE_CONFIDENCE = 0.9
 
 
 @dataclass
-class Mapped:
-    batch: RecordBatch = field(default_factory=RecordBatch)
-    follow: list[Follow] = field(default_factory=list)
+class ReferencesMapped(Mapped):
     unresolved: int = 0  # references without any usable id
 
 
@@ -77,8 +74,8 @@ def map_paper(key: str, paper: Paper, prov: Provenance) -> NodeRecord:
     return NodeRecord(key, Label.PAPER, name, props, prov)
 
 
-def map_references(citing: str, references: list[Reference], prov: Provenance) -> Mapped:
-    out = Mapped()
+def map_references(citing: str, references: list[Reference], prov: Provenance) -> ReferencesMapped:
+    out = ReferencesMapped()
     seen: set[str] = set()
     for ref in references:
         cited = paper_key(ref.citedPaper)
