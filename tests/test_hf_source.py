@@ -189,7 +189,9 @@ def test_transient_faults_are_retried(
     assert records[0]["s"] == "resolved"
 
 
-def test_timeouts_end_in_a_named_failure_not_a_crash(graph: Driver, settings: Settings, tmp_path: Path) -> None:
+def test_timeouts_end_in_a_named_failure_not_a_crash(
+    graph: Driver, settings: Settings, tmp_path: Path
+) -> None:
     root = _scripted(tmp_path, [{"status": 200, "json": {}, "delay": 3}] * 3)
     with ReplayServer([RECORDINGS, root]) as server:
         s = pointed_at(settings, server, http_timeout=0.5, http_max_retries=1)
@@ -197,7 +199,10 @@ def test_timeouts_end_in_a_named_failure_not_a_crash(graph: Driver, settings: Se
         report = run_ingest(s, IngestRequest(seeds=seeds, sources=HF_ONLY))
     assert report.status == "partial"
     assert [f.key for f in report.failures] == ["hf:model:acme/flaky"]
-    assert "network error" in report.failures[0].reason or "timeout" in report.failures[0].reason.lower()
+    assert (
+        "network error" in report.failures[0].reason
+        or "timeout" in report.failures[0].reason.lower()
+    )
     assert report.fetched >= 1  # the other seed was not held up
 
 
