@@ -8,6 +8,8 @@ objects; matching a live request against them is ``routes.py``'s job.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -21,6 +23,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 SERVICES: tuple[str, ...] = ("hf", "arxiv", "s2", "github", "pypi")
 
 Kind = Literal["captured", "constructed"]
+#: Scripted transport faults: ``reset`` closes the connection without an answer (RST);
+#: ``truncate`` sends the headers (full Content-Length) and half the body, then closes.
+Fault = Literal["reset", "truncate"]
 QueryScalar = str | int | float | bool
 
 
@@ -53,13 +58,17 @@ class _ResponseSpec(BaseModel):
     body_file: str | None = None
     body: str | None = None
     json_value: Any = Field(None, alias="json")
+    body_base64: str | None = None
+    repeat: int = Field(1, ge=1, le=100_000_000)
     delay: float = Field(0.0, ge=0.0)
+    fault: Fault | None = None
 
     @model_validator(mode="after")
     def _one_body(self) -> _ResponseSpec:
-        given = [name for name in ("body_file", "body", "json") if _has(self, name)]
+        names = ("body_file", "body", "json", "body_base64")
+        given = [name for name in names if _has(self, name)]
         if len(given) > 1:
-            raise ValueError(f"give at most one of body_file, body, json (got {', '.join(given)})")
+            raise ValueError(f"give at most one of {', '.join(names)} (got {', '.join(given)})")
         return self
 
 
@@ -89,6 +98,7 @@ class ScriptedResponse:
     headers: tuple[tuple[str, str], ...]
     body: bytes
     delay: float = 0.0
+    fault: Fault | None = None
 
     def header(self, name: str) -> str | None:
         lowered = name.lower()
@@ -211,10 +221,16 @@ def _response(file: Path, spec: _ResponseSpec) -> ScriptedResponse:
         body = body_path.read_bytes()
     elif spec.body is not None:
         body = spec.body.encode("utf-8")
+    elif spec.body_base64 is not None:
+        try:
+            body = base64.b64decode(spec.body_base64, validate=True)
+        except binascii.Error as exc:
+            raise _FileProblem(f"body_base64 is not base64: {exc}") from None
     elif _has(spec, "json"):
         body = json.dumps(spec.json_value, separators=(",", ":"), ensure_ascii=False).encode()
         if not any(name.lower() == "content-type" for name, _ in headers):
             headers.append(("Content-Type", "application/json"))
     else:
         body = b""
-    return ScriptedResponse(spec.status, tuple(headers), body, spec.delay)
+    # `repeat` makes a large body (a 10 MB card) from a small recording.
+    return ScriptedResponse(spec.status, tuple(headers), body * spec.repeat, spec.delay, spec.fault)

@@ -8,6 +8,8 @@ instead of the internet. Each service lives under its own prefix (``/hf``, ``/ar
 from __future__ import annotations
 
 import logging
+import socket
+import struct
 import threading
 import time
 from collections.abc import Sequence
@@ -196,8 +198,20 @@ class _Handler(BaseHTTPRequestHandler):
         )
         if response.delay:
             time.sleep(response.delay)
+        if response.fault == "reset":
+            self._reset()
+            return
+        if response.fault == "truncate":
+            # The declared length stays that of the whole body; half of it is sent.
+            self.close_connection = True
         try:
-            self._send(status, headers, payload, send_body=method != "HEAD")
+            self._send(
+                status,
+                headers,
+                payload,
+                send_body=method != "HEAD",
+                cut=response.fault == "truncate",
+            )
         except (BrokenPipeError, ConnectionResetError):
             logger.debug("client went away before %s %s was answered", method, self.path)
 
@@ -206,16 +220,30 @@ class _Handler(BaseHTTPRequestHandler):
         return self.rfile.read(length) if length > 0 else b""
 
     def _send(
-        self, status: int, headers: list[tuple[str, str]], payload: bytes, *, send_body: bool
+        self,
+        status: int,
+        headers: list[tuple[str, str]],
+        payload: bytes,
+        *,
+        send_body: bool,
+        cut: bool = False,
     ) -> None:
         self.send_response(status)
         for name, value in headers:
             self.send_header(name, value)
         if status not in (204, 304) and status >= 200:
             self.send_header("Content-Length", str(len(payload)))
+        if cut:
+            self.send_header("Connection", "close")
         self.end_headers()
         if send_body and status not in (204, 304):
-            self.wfile.write(payload)
+            self.wfile.write(payload[: len(payload) // 2] if cut else payload)
+
+    def _reset(self) -> None:
+        """Drop the connection without a byte of answer: linger 0 makes close() send RST."""
+        self.close_connection = True
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.connection.close()  # the real close (and the RST) follows when rfile is closed
 
 
 def _split_service(full_path: str) -> tuple[str | None, str]:
