@@ -177,7 +177,11 @@ class LocalNeo4j:
         s = self.settings
         auth = (s.neo4j_user, s.neo4j_password.get_secret_value())
         try:
-            with GraphDatabase.driver(s.neo4j_uri, auth=auth, connection_timeout=3) as driver:
+            # No retries: this is a probe, polled by start(); the driver's default would block
+            # status for up to 30 s while the server boots and log a warning per attempt.
+            with GraphDatabase.driver(
+                s.neo4j_uri, auth=auth, connection_timeout=3, max_transaction_retry_time=0
+            ) as driver:
                 records, _, _ = driver.execute_query("RETURN 1 AS ok", database_=s.neo4j_database)
                 return bool(records and records[0]["ok"] == 1)
         except AuthError as exc:
