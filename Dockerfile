@@ -12,6 +12,7 @@ WORKDIR /src
 # wheel build follows them, so the installed package is complete without the source tree.
 COPY . .
 RUN pip install . \
+    && mkdir -p /usr/share/shoulders && cp -r recordings /usr/share/shoulders/recordings \
     && rm -rf /src \
     && useradd --create-home --uid 10001 shoulders \
     && mkdir -p /var/lib/shoulders/reports \
@@ -23,6 +24,7 @@ WORKDIR /home/shoulders
 ENV SHOULDERS_API_HOST=0.0.0.0 \
     SHOULDERS_API_PORT=8000 \
     SHOULDERS_REPORT_DIR=/var/lib/shoulders/reports \
+    SHOULDERS_RECORDINGS=/usr/share/shoulders/recordings \
     SHOULDERS_LOG_FORMAT=json
 EXPOSE 8000
 CMD ["shoulders", "serve"]

@@ -19,9 +19,7 @@ from shoulders.ingest.sources.registry import SOURCES
 from shoulders.ingest_command import run as run_ingest_command
 from shoulders.neo4j_server import LocalNeo4j, Neo4jServerError
 from shoulders.schema import constraints
-from shoulders.settings import REPO_ROOT, Settings
-
-BUNDLED_RECORDINGS = REPO_ROOT / "recordings"
+from shoulders.settings import Settings
 
 #: What the main job crawls: the DeepSeek models and what they stand on.
 DEEPSEEK_SEEDS = [
@@ -88,7 +86,7 @@ def up(
     typer.echo(f"2/4 schema applied ({len(created)} created)")
 
     if replay is None and not hub_reachable(settings):
-        replay = BUNDLED_RECORDINGS
+        replay = settings.recordings
         typer.echo(
             f"3/4 ingest: {settings.hf_endpoint} is not reachable -> OFFLINE, replaying the bundled recordings ({replay})"
         )
@@ -108,6 +106,11 @@ def up(
         report_file=None,
     )
     typer.echo(f"    ingest finished with exit code {int(code)} (0 ok, 3 partial)")
+    if int(code) == 3 and replay is not None:
+        typer.echo(
+            "    partial: entities the cards link to but the recordings do not hold are in the graph "
+            "as unresolved nodes, with the reason (see the report)"
+        )
     if int(code) not in (0, 3):
         raise typer.Exit(int(code))
 

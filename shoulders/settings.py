@@ -93,6 +93,9 @@ class Settings(BaseSettings):
     lock_stale_after: float = Field(
         3600.0, gt=0, validation_alias=_env("SHOULDERS_LOCK_STALE_SECONDS")
     )
+    recordings: Path = Field(
+        REPO_ROOT / "recordings", validation_alias=_env("SHOULDERS_RECORDINGS")
+    )
     ingest_batch: int = Field(50, ge=1, le=10_000, validation_alias=_env("SHOULDERS_INGEST_BATCH"))
     log_format: Literal["auto", "json", "console"] = Field(
         "auto", validation_alias=_env("SHOULDERS_LOG_FORMAT")
