@@ -241,7 +241,11 @@ class HttpClient:
     def retrying(self, call: Callable[[], T]) -> T:
         """Run ``call`` (which raises ``_Retry`` for retryable answers) with backoff."""
 
+        attempts = self.settings.http_max_retries + 1
+
         def wait(state: RetryCallState) -> float:
+            if state.attempt_number >= attempts:
+                return 0.0  # tenacity asks for a wait before it checks stop: no retry follows
             exc = state.outcome.exception() if state.outcome else None
             asked = exc.wait if isinstance(exc, _Retry) else None
             backoff = min(2.0 ** (state.attempt_number - 1), 30.0)
@@ -260,7 +264,7 @@ class HttpClient:
             return seconds
 
         retryer = Retrying(
-            stop=stop_after_attempt(self.settings.http_max_retries + 1),
+            stop=stop_after_attempt(attempts),
             wait=wait,
             retry=retry_if_exception(lambda e: isinstance(e, _Retry)),
             sleep=self._sleep,
