@@ -181,7 +181,8 @@ class Crawler:
                 self.report.warnings.append(warning)
         if result.error is not None:
             self.report.fail(item.key, source_name, result.error)
-            result.batch.nodes.append(_unresolved(item.key, result.error))
+            failed = self.provenance(source_name, "", None)  # stamps failed_run
+            result.batch.nodes.append(_unresolved(item.key, result.error, failed))
         elif result.skipped:
             self.report.skipped_unchanged += 1
             self.report.bump(source_name, "skipped")
@@ -229,7 +230,10 @@ class Crawler:
         records, _, _ = self.driver.execute_query(
             f"UNWIND $keys AS key MATCH (n:{ENTITY} {{key: key}}) "
             "OPTIONAL MATCH (n)-[r]->(m) WHERE r.stale_run IS NULL "
-            "RETURN key, n.revision AS revision, n.fetched_at AS fetched_at, "
+            # A fetch that failed after (or in the same run as) the last good one left the
+            # entity incomplete, e.g. a paper whose references failed: never fresh.
+            "RETURN key, CASE WHEN n.failed_run >= coalesce(n.fetched_run, '') THEN null "
+            "ELSE n.revision END AS revision, n.fetched_at AS fetched_at, "
             "collect(DISTINCT [type(r), m.key]) AS upstream",
             keys=keys,
             database_=self.database,
@@ -253,11 +257,12 @@ def upstream_follows(stored: Stored | None) -> list[Follow]:
     return [Follow(end, Rel(rel)) for rel, end in stored.upstream if rel in Rel.__members__]
 
 
-def _unresolved(key: str, reason: str) -> NodeRecord:
+def _unresolved(key: str, reason: str, provenance: Provenance) -> NodeRecord:
     return NodeRecord(
         key=key,
         label=label_of(key),
         name=key.split(":", 2)[-1] if key.startswith("hf:") else key.split(":", 1)[-1],
+        provenance=provenance,
         status=NodeStatus.UNRESOLVED,
         reason=reason[:500],
     )

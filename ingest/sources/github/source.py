@@ -103,8 +103,13 @@ class GitHubSource:
         for path in select_manifests(tree.files()):
             try:
                 url, content = client.content(repo.full_name, path, repo.default_branch)
+            except HttpError as exc:
+                # The repository would be stored at this tree sha without these dependencies
+                # and skipped as unchanged from then on: fail it, so the next run reads it all.
+                raise type(exc)(f"manifest {path}: {exc}", url=exc.url, status=exc.status) from exc
+            try:
                 text = content.text()
-            except (HttpError, ValidationError, ValueError) as exc:
+            except (ValidationError, ValueError) as exc:  # not text: no answer will change that
                 warnings.append(f"github:{repo.full_name}: {path}: {exc}")
                 continue
             parsed.append(parse_manifest(path, text))
