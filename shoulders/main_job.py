@@ -98,7 +98,8 @@ def up(
         settings,
         seeds(),
         ["deepseek-ai"],
-        Limits(depth=depth),
+        # Citations fan out, but the DeepSeek papers reach LLaMA in four hops.
+        Limits(depth=depth, paper_depth=4, code_depth=2),
         replay,
         force=False,
         sweep_max_share=0.05,
