@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from neo4j import Driver
+
 from shoulders.schema.vocabulary import ENTITY, Label, OpsLabel
 
 FULLTEXT_INDEX = "entity_search"

@@ -11,6 +11,7 @@ import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
+from neo4j import AsyncDriver
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
@@ -20,7 +21,6 @@ from starlette.routing import Route
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
-from neo4j import AsyncDriver
 from shoulders.service import limits
 from shoulders.service.context import Context, make_context
 from shoulders.service.driver import api_driver

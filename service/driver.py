@@ -7,6 +7,7 @@ fail (and /healthz say 503) within seconds when Neo4j is down, not hang.
 from __future__ import annotations
 
 from neo4j import AsyncDriver, AsyncGraphDatabase
+
 from shoulders.settings import Settings
 
 RETRY_SECONDS = 3.0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from neo4j import AsyncDriver, AsyncGraphDatabase, Driver, GraphDatabase
+
 from shoulders.settings import Settings
 
 

@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from neo4j import Driver
+
 from shoulders.schema.vocabulary import ENTITY
 
 VOLATILE = frozenset(

@@ -19,9 +19,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from neo4j import GraphDatabase
 from neo4j.exceptions import AuthError, ServiceUnavailable
 
-from neo4j import GraphDatabase
 from shoulders.settings import REPO_ROOT, Settings
 
 POM = REPO_ROOT / "neo4j" / "pom.xml"

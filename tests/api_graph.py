@@ -8,6 +8,7 @@ provenance and evidence a source would record.
 from __future__ import annotations
 
 from neo4j import Driver
+
 from shoulders.ingest.loader import Loader
 from shoulders.ingest.records import EdgeRecord, Evidence, NodeRecord, Provenance, RecordBatch
 from shoulders.schema import keys

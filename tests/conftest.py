@@ -29,6 +29,7 @@ for _name in ("HF_TOKEN", "GITHUB_TOKEN", "S2_API_KEY"):
     os.environ.pop(_name, None)
 
 from neo4j import Driver  # noqa: E402
+
 from shoulders import db  # noqa: E402
 from shoulders.neo4j_server import LocalNeo4j  # noqa: E402
 from shoulders.schema import constraints  # noqa: E402

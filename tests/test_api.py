@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from gql import Client, GraphQLRequest
 from gql.transport.httpx import HTTPXTransport
-
 from neo4j import Driver
+
 from shoulders.service.app import create_app
 from shoulders.settings import Settings
 from tests import api_graph as g

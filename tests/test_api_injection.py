@@ -7,8 +7,8 @@ import re
 from collections.abc import Iterator
 
 import pytest
-
 from neo4j import Driver
+
 from shoulders.service.app import create_app
 from shoulders.settings import Settings
 from tests import api_graph as g

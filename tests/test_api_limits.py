@@ -11,8 +11,8 @@ import logging
 from collections.abc import Iterator
 
 import pytest
-
 from neo4j import Driver
+
 from shoulders.service import limits
 from shoulders.service.app import create_app
 from shoulders.settings import Settings

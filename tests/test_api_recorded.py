@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from neo4j import Driver
+
 from shoulders.ingest.job import IngestRequest, run_ingest
 from shoulders.service.app import create_app
 from shoulders.settings import Settings

@@ -11,9 +11,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from neo4j import Driver
 from playwright.sync_api import expect, sync_playwright
 
-from neo4j import Driver
 from shoulders.neo4j_server import LocalNeo4j
 from shoulders.settings import REPO_ROOT, Settings
 

@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from neo4j import Driver
+
 from shoulders.dump import canonical_dump
 from shoulders.ingest import job
 from shoulders.ingest.http import HttpClient

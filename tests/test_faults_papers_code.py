@@ -8,8 +8,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from neo4j import Driver
+
 from shoulders.dump import canonical_dump
 from shoulders.ingest.job import IngestRequest, run_ingest
 from shoulders.ingest.runs import ExitCode, RunReport

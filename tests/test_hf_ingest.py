@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from neo4j import Driver
+
 from shoulders.dump import canonical_dump
 from shoulders.ingest.crawl import Limits
 from shoulders.ingest.job import IngestRequest, run_ingest

@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 import yaml
+from neo4j import Driver
 from pydantic import SecretStr
 
-from neo4j import Driver
 from shoulders.dump import canonical_dump
 from shoulders.ingest.crawl import Limits
 from shoulders.ingest.job import IngestRequest, run_ingest

@@ -12,8 +12,8 @@ import time
 from pathlib import Path
 
 import yaml
-
 from neo4j import Driver
+
 from shoulders.dump import canonical_dump
 from shoulders.ingest.job import IngestRequest, run_ingest
 from shoulders.ingest.runs import RunLock, new_run_id

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
+from neo4j import Driver
 from typer.testing import CliRunner
 
-from neo4j import Driver
 from shoulders.cli import app
 from shoulders.settings import Settings
 from tests import api_graph as g

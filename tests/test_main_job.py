@@ -7,8 +7,8 @@ import subprocess
 import sys
 
 import pytest
-
 from neo4j import Driver
+
 from shoulders.main_job import DEEPSEEK_SEEDS
 from shoulders.settings import Settings
 from tests.test_hf_ingest import RECORDINGS

@@ -19,8 +19,8 @@ from subprocess import PIPE
 
 import httpx
 import pytest
-
 from neo4j import GraphDatabase
+
 from shoulders.neo4j_server import LocalNeo4j
 from shoulders.settings import REPO_ROOT, Settings, env_names
 

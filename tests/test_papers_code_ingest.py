@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from neo4j import Driver
+
 from shoulders.ingest.job import IngestRequest, run_ingest
 from shoulders.ingest.replay.server import ReplayServer
 from shoulders.ingest.runs import RunReport

@@ -4,6 +4,7 @@ import subprocess
 import sys
 
 from neo4j import Driver
+
 from shoulders.schema import constraints, keys
 from shoulders.schema.vocabulary import ENTITY, Label, OpsLabel
 from shoulders.settings import Settings

@@ -17,6 +17,7 @@ from neo4j import (
     Query,
     unit_of_work,
 )
+
 from shoulders.service import limits
 
 T = TypeVar("T")
