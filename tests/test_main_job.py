@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from neo4j import Driver
 
 from shoulders.main_job import DEEPSEEK_SEEDS
+from shoulders.service.app import create_app
 from shoulders.settings import Settings
+from tests.api_server import serve
 from tests.test_hf_ingest import RECORDINGS
 
 # DeepSeek-V3.2-Exp is crawled too, but nothing recorded about it (card, page) links a
@@ -55,3 +60,22 @@ def test_every_deepseek_model_reaches(
     )
     assert records, f"no chain from {model} to {target}"
     assert all(records[0]["evidence"])  # every hop has its evidence
+
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+EXAMPLE = re.compile(r"```graphql\n(.*?)```\s*\n[^`]*?```json\n(.*?)```", re.S)
+
+
+def readme_examples() -> list[tuple[str, str]]:
+    section = README.read_text().split("## Example queries", 1)[1].split("\n## ", 1)[0]
+    return EXAMPLE.findall(section)
+
+
+def test_readme_examples_return_what_the_readme_shows(
+    main_job_graph: Driver, settings: Settings
+) -> None:
+    examples = readme_examples()
+    assert len(examples) >= 2
+    with serve(create_app(settings)) as served:
+        for query, shown in examples:
+            assert served.data(query) == json.loads(shown), query
