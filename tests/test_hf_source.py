@@ -260,3 +260,15 @@ def test_secrets_reach_no_output(
     assert SECRET not in path.read_text()
     assert SECRET not in "\n".join(canonical_dump(graph, settings.neo4j_database))
     assert SECRET not in repr(s) and SECRET not in str(s.model_dump())
+
+
+def test_each_entity_is_fetched_at_most_once_per_run(
+    graph: Driver, settings: Settings, replay: ReplayServer
+) -> None:
+    from tests.test_hf_ingest import SEEDS
+
+    report = run_ingest(pointed_at(settings, replay), IngestRequest(seeds=SEEDS, sources=HF_ONLY))
+    assert report.status == "success"
+    per_route = replay.stats.per_route()
+    hub_calls = {path: n for (_, path), n in per_route.items() if path.startswith("/hf/")}
+    assert hub_calls and max(hub_calls.values()) == 1, {p: n for p, n in hub_calls.items() if n > 1}

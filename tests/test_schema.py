@@ -3,6 +3,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
 from neo4j import Driver
 
 from shoulders.schema import constraints, keys
@@ -81,3 +82,20 @@ def test_keys() -> None:
         except keys.KeyError_:
             continue
         raise AssertionError(f"accepted {bad!r}")
+
+
+def test_tests_refuse_to_wipe_a_database_they_did_not_fill(
+    graph: Driver, settings: Settings
+) -> None:
+    from tests.conftest import SENTINEL, _claim_database
+
+    db = settings.neo4j_database
+    graph.execute_query(f"MATCH (s:{SENTINEL}) DELETE s", database_=db)
+    graph.execute_query("CREATE (:Entity:Model {key: 'hf:model:someone/else'})", database_=db)
+    try:
+        with pytest.raises(pytest.exit.Exception, match="refusing to wipe"):
+            _claim_database(graph, db)
+    finally:
+        graph.execute_query(f"MERGE (:{SENTINEL} {{owner: 'shoulders-tests'}})", database_=db)
+    records, _, _ = graph.execute_query("MATCH (n:Model) RETURN count(n) AS c", database_=db)
+    assert records[0]["c"] == 1  # nothing was wiped

@@ -34,6 +34,9 @@ class HfSource:
         # Per run: answers the Hub gave while resolving names, kept until the crawler
         # asks for that entity, so each entity costs one request per run at most.
         self._answers: dict[str, HfModel | HfDataset | HttpError] = {}
+        # Keys already fetched this run -> their canonical key, so resolving a name the
+        # crawl has already fetched costs no second request.
+        self._known: dict[str, str] = {}
 
     def policy(self) -> ServicePolicy:
         return hf_client.policy(self.settings)
@@ -68,8 +71,10 @@ class HfSource:
         self.client(ctx)
         answer = self._lookup(key)
         if isinstance(answer, HttpError):
+            self._known[key.lower()] = key  # asking again would fail again
             return FetchResult(key, error=str(answer), source=SOURCE)
         result = self._from_dataset(answer, ctx) if is_dataset else self._from_model(answer, ctx)  # type: ignore[arg-type]
+        self._known[key.lower()] = result.key
         if result.key != key:
             result.requested = key
         return result
@@ -93,6 +98,8 @@ class HfSource:
 
     def _canonical(self, key: str) -> str:
         """The key the Hub answers for ``key`` (renamed repos answer with their new id)."""
+        if key.lower() in self._known:
+            return self._known[key.lower()]
         answer = self._lookup(key)
         self._answers[key.lower()] = answer  # the crawler will ask for it again
         if isinstance(answer, HttpError):
@@ -108,6 +115,7 @@ class HfSource:
     def _from_model(self, model: HfModel, ctx: RunContext) -> FetchResult:
         client = self.client(ctx)
         key = keys.hf_model(model.id)
+        self._known[key.lower()] = key
         stored = ctx.stored(key)
         if ctx.is_fresh(stored, model.sha):
             return FetchResult(key, skipped=True, follow=upstream_follows(stored), source=SOURCE)
@@ -140,6 +148,7 @@ class HfSource:
     def _from_dataset(self, dataset: HfDataset, ctx: RunContext) -> FetchResult:
         client = self.client(ctx)
         key = keys.hf_dataset(dataset.id)
+        self._known[key.lower()] = key
         stored = ctx.stored(key)
         if ctx.is_fresh(stored, dataset.sha):
             return FetchResult(key, skipped=True, follow=upstream_follows(stored), source=SOURCE)
