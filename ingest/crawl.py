@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from neo4j import Driver
+
 from shoulders.ingest.http import HttpClient
 from shoulders.ingest.loader import Loader
 from shoulders.ingest.records import NodeRecord, NodeStatus, Provenance, RecordBatch
@@ -92,6 +93,7 @@ class Crawler:
         self._buffer = RecordBatch()
         self._buffer_fetched: list[tuple[str, str]] = []
         self._buffer_entities = 0
+        self._last_key = ""
 
     # --- RunContext ---------------------------------------------------------------
     def now(self) -> str:
@@ -176,6 +178,11 @@ class Crawler:
     def _take(self, item: Item, result: FetchResult, source_name: str = "") -> list[Item]:
         """Account for one result, buffer its records, return what to crawl next."""
         source_name = result.source or source_name
+        # Flush only between keys: the results a source gives for one key (arXiv's paper and
+        # S2's references of it) go into one transaction, so a crash never splits them.
+        if self._buffer_entities >= self.settings.ingest_batch and result.key != self._last_key:
+            self._flush()
+        self._last_key = result.key
         for warning in result.warnings:
             if len(self.report.warnings) < 500:
                 self.report.warnings.append(warning)
@@ -192,8 +199,6 @@ class Crawler:
             self._buffer_fetched.append((source_name, result.key))
         self._buffer.extend(result.batch)
         self._buffer_entities += 1
-        if self._buffer_entities >= self.settings.ingest_batch:
-            self._flush()
         nxt = []
         for follow in result.follow:
             child = item.step(follow)

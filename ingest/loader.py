@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from neo4j import Driver, ManagedTransaction
+
 from shoulders.ingest.records import EdgeRecord, NodeRecord, NodeStatus, RecordBatch
 from shoulders.schema.keys import label_of
 from shoulders.schema.vocabulary import ENTITY, Label, Rel
@@ -32,13 +33,15 @@ class WriteCounts:
         self.properties_set += other.properties_set
 
 
+def _search_text(name: str, key: str, alias_text: str = "") -> str:
+    return " ".join(part for part in (name, key.split(":")[-1], alias_text) if part)
+
+
 def _node_row(node: NodeRecord) -> dict[str, Any]:
     props: dict[str, Any] = {"name": node.name, **node.props}
     aliases = node.props.get("aliases")
     alias_text = " ".join(str(a) for a in aliases) if isinstance(aliases, list) else ""
-    props["search_text"] = " ".join(
-        part for part in (node.name, node.key.split(":")[-1], alias_text) if part
-    )
+    props["search_text"] = _search_text(node.name, node.key, alias_text)
     if node.provenance is not None:
         p = node.provenance
         props.update(
@@ -59,10 +62,13 @@ def _node_row(node: NodeRecord) -> dict[str, Any]:
 
 def _edge_row(edge: EdgeRecord) -> dict[str, Any]:
     p, e = edge.provenance, edge.evidence
+    end_name = edge.end_name or edge.end.split(":", 2)[-1]
     return {
         "start": edge.start,
         "end": edge.end,
-        "end_name": edge.end_name or edge.end.split(":", 2)[-1],
+        "end_name": end_name,
+        # As a node row would set it: whoever creates a node first, its text is the same.
+        "end_search": _search_text(end_name, edge.end),
         "assertion": edge.assertion,
         "props": {
             "source": p.source,
@@ -82,6 +88,15 @@ def _edge_row(edge: EdgeRecord) -> dict[str, Any]:
 
 # Cypher per status. A resolved write replaces what we know of the entity; a
 # reference only makes sure it exists; a failure never downgrades a resolved node.
+def _least_name(var: str, name: str, search: str) -> str:
+    """Until an entity is fetched, the least of the names its referrers give it wins: the
+    same whatever order the writes came in (a re-run after a crash equals a clean run)."""
+    return (
+        f"{var} += CASE WHEN {var}.status <> 'resolved' AND {name} < {var}.name "
+        f"THEN {{name: {name}, search_text: {search}}} ELSE {{}} END"
+    )
+
+
 def _node_cypher(label: Label, status: NodeStatus) -> str:
     head = f"UNWIND $rows AS row MERGE (n:{label.value} {{key: row.key}}) ON CREATE SET n:{ENTITY}"
     if status is NodeStatus.RESOLVED:
@@ -89,13 +104,14 @@ def _node_cypher(label: Label, status: NodeStatus) -> str:
             head + ", n.status = 'resolved' SET n += row.props, n.status = 'resolved', "
             "n.unresolved_reason = null"
         )
+    least = _least_name("n", "row.name", "row.props.search_text")
     if status is NodeStatus.REFERENCED:
         return (
             head + ", n.name = row.name, n.status = 'referenced', n.search_text = "
-            "row.props.search_text"
+            f"row.props.search_text ON MATCH SET {least}"
         )
     return head + (
-        ", n.name = row.name, n.search_text = row.props.search_text "
+        f", n.name = row.name, n.search_text = row.props.search_text ON MATCH SET {least} "
         "SET n.status = CASE n.status WHEN 'resolved' THEN 'resolved' ELSE 'unresolved' END, "
         "n.unresolved_reason = row.reason, n.failed_run = row.run_id"
     )
@@ -108,7 +124,8 @@ def _edge_cypher(rel: Rel, start: Label, end: Label) -> str:
         f"ON CREATE SET a:{ENTITY}, a.name = row.start, a.status = 'referenced' "
         f"MERGE (b:{end.value} {{key: row.end}}) "
         f"ON CREATE SET b:{ENTITY}, b.name = row.end_name, b.status = 'referenced', "
-        "b.search_text = row.end_name "
+        "b.search_text = row.end_search "
+        f"ON MATCH SET {_least_name('b', 'row.end_name', 'row.end_search')} "
         f"MERGE (a)-[r:{rel.value} {{assertion: row.assertion}}]->(b) "
         "SET r += row.props"
     )

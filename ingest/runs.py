@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from neo4j import Driver, ManagedTransaction
+
 from shoulders.schema.vocabulary import OpsLabel
 
 LOCK_NAME = "ingest"
@@ -124,6 +125,13 @@ def _acquire(tx: ManagedTransaction, run_id: str, now: float, stale_after: float
         dead = record["host"] == socket.gethostname() and not _alive(int(record["pid"] or 0))
         if not (stale or dead):
             return str(holder)
+        # The holder will never record its end: say so on its run node.
+        tx.run(
+            f"MATCH (r:{OpsLabel.INGEST_RUN.value} {{run_id: $holder, status: 'running'}}) "
+            "SET r.status = 'abandoned', r.abandoned_by = $run",
+            holder=holder,
+            run=run_id,
+        )
     tx.run(
         f"MATCH (l:{OpsLabel.INGEST_LOCK.value} {{name: $name}}) "
         "SET l.run_id = $run, l.heartbeat = $now, l.host = $host, l.pid = $pid, "

@@ -54,9 +54,17 @@ class ArxivSource:
         if fresh and not citations.available(ctx) and not self._warned_no_s2:
             self._warned_no_s2 = True
             results[0].warnings.append("the s2 source is not enabled: papers have no citations")
-        yield from results
+        cites: dict[str, FetchResult] = {}
         if fresh and citations.available(ctx):
-            yield from citations.references_of(fresh, S2Client(self.settings, ctx.http), ctx)
+            s2 = S2Client(self.settings, ctx.http)
+            cites = {r.key: r for r in citations.references_of(fresh, s2, ctx)}
+        # Each paper's references right after it: the crawler writes results for one key in
+        # one batch, so a crash cannot store the paper (fresh from then on) without its CITES.
+        for result in results:
+            yield result
+            if result.key in cites:
+                yield cites.pop(result.key)
+        yield from cites.values()
 
     def _results(
         self,
