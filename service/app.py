@@ -1,16 +1,20 @@
 """The ASGI app: GraphQL at /graphql, /healthz, /metrics.
 
 One async Neo4j driver per process, opened and closed in the lifespan. CORS is off
-unless SHOULDERS_CORS_ORIGINS lists origins; GraphiQL follows SHOULDERS_GRAPHIQL.
+unless SHOULDERS_CORS_ORIGINS lists origins; GraphiQL follows SHOULDERS_GRAPHIQL, and
+when that is unset, SHOULDERS_ENV (off in production). Requests the GraphQL view refuses
+(bad JSON, wrong content type, ...) answer JSON errors with a code, as every other error.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
+from cross_web import HTTPException
 from neo4j import AsyncDriver
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -18,10 +22,11 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
-from shoulders.service import limits
+from shoulders.service import errors, limits
 from shoulders.service.context import Context, make_context
 from shoulders.service.driver import api_driver
 from shoulders.service.metrics import Metrics
@@ -56,11 +61,36 @@ class ShouldersGraphQL(GraphQL[Context, None]):
         )
         self.state = state
 
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        try:
+            response = await self.run(Request(scope=scope, receive=receive))
+        except HTTPException as exc:  # Strawberry would answer plain text without a code
+            response = request_error(exc.status_code, exc.reason)
+        await response(scope, receive, send)
+
+    def decode_json(self, data: str | bytes) -> object:
+        # Strawberry turns only JSONDecodeError into a 400; these two were 500s.
+        try:
+            return json.loads(data)
+        except RecursionError:  # 64 KiB of nested brackets
+            raise json.JSONDecodeError("nested too deeply", "", 0) from None
+        except UnicodeDecodeError as exc:  # bytes that are not UTF-8 (or 16/32)
+            raise json.JSONDecodeError(f"not UTF-8: {exc.reason}", "", exc.start) from None
+
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
         request_id = request.scope.get("state", {}).get("request_id") or uuid.uuid4().hex[:16]
         return make_context(self.state.require_reader(), str(request_id))
+
+
+def request_error(status: int, message: str) -> JSONResponse:
+    code = {404: errors.NOT_FOUND, 405: errors.METHOD_NOT_ALLOWED}.get(status, errors.BAD_REQUEST)
+    body = {"errors": [{"message": message, "extensions": {"code": code}}]}
+    return JSONResponse(body, status_code=status)
 
 
 def create_app(
@@ -103,7 +133,11 @@ def create_app(
         )
     app = Starlette(
         routes=[
-            Route("/graphql", ShouldersGraphQL(state, settings.graphiql), methods=["GET", "POST"]),
+            Route(
+                "/graphql",
+                ShouldersGraphQL(state, settings.graphiql_enabled),
+                methods=["GET", "POST"],
+            ),
             Route("/healthz", healthz),
             Route("/metrics", metrics_endpoint),
         ],

@@ -105,9 +105,13 @@ class Settings(BaseSettings):
     )
 
     # --- API ----------------------------------------------------------------
+    env: Literal["development", "production"] = Field(
+        "development", validation_alias=_env("SHOULDERS_ENV")
+    )
     api_host: str = Field("127.0.0.1", validation_alias=_env("SHOULDERS_API_HOST"))
     api_port: int = Field(8000, ge=1, le=65535, validation_alias=_env("SHOULDERS_API_PORT"))
-    graphiql: bool = Field(True, validation_alias=_env("SHOULDERS_GRAPHIQL"))
+    # Unset: GraphiQL follows SHOULDERS_ENV (on in development, off in production).
+    graphiql: bool | None = Field(None, validation_alias=_env("SHOULDERS_GRAPHIQL"))
     cors_origins: str = Field("", validation_alias=_env("SHOULDERS_CORS_ORIGINS"))
 
     @field_validator("neo4j_uri")
@@ -138,6 +142,10 @@ class Settings(BaseSettings):
         if not _NEO4J_SIZE.fullmatch(value.strip()):
             raise ValueError("must be a Neo4j memory size such as 512m, 1g or 2GiB")
         return value.strip()
+
+    @property
+    def graphiql_enabled(self) -> bool:
+        return self.graphiql if self.graphiql is not None else self.env != "production"
 
     @property
     def bolt_port(self) -> int:
