@@ -12,6 +12,8 @@ from pathlib import Path
 
 from neo4j import Driver
 
+from loadtest import run_load
+from loadtest.server import served
 from shoulders.ingest.loader import Loader
 from shoulders.ingest.records import EdgeRecord, Evidence, NodeRecord, Provenance, RecordBatch
 from shoulders.ingest.runs import ExitCode
@@ -19,6 +21,7 @@ from shoulders.schema import keys
 from shoulders.schema.constraints import SCHEMA
 from shoulders.schema.vocabulary import ENTITY, Label, Rel
 from shoulders.settings import Settings
+from tests import api_graph as g
 from tests.test_crash_ingest import slow_copy
 from tests.test_faults_hf import SEEDS
 
@@ -120,3 +123,15 @@ def test_writers_without_the_lock_never_duplicate_an_entity(
         database_=settings.neo4j_database,
     )
     assert records[0]["edges"] == records[0]["assertions"] == 3 * len(models)
+
+
+def test_load_on_loopback_gets_no_5xx_and_only_intended_errors(
+    graph: Driver, settings: Settings
+) -> None:
+    """The load test (loadtest/) in small: 4 clients for 3 s against `shoulders serve`."""
+    g.write_deepseek_graph(graph, settings.neo4j_database)
+    with served() as url:
+        result = run_load(url, clients=4, seconds=3)
+    assert result.requests > 20
+    assert result.server_errors == 0 and not result.unintended, result.unintended
+    assert set(result.expected_errors) == {"LIMIT_EXCEEDED", "NOT_FOUND"}
