@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from neo4j import Driver
+from neo4j.exceptions import DriverError, Neo4jError
 
 from shoulders.ingest.http import HttpClient
 from shoulders.ingest.loader import Loader
@@ -164,6 +165,8 @@ class Crawler:
                 self._seen.add(result.key)
                 self._seen.add(item.key)
                 nxt.extend(self._take(item, result, source.name))
+        except (DriverError, Neo4jError):
+            raise  # the database, not the source: the run stops (exit 1), nothing is blamed
         except Exception as exc:
             log.exception("source failed", extra={"source": source.name})
             for item in items:

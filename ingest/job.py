@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable
+from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable, SessionExpired
 
 from shoulders import db
 from shoulders.ingest.crawl import Crawler, Limits
@@ -101,14 +101,17 @@ def run_ingest(
             if result.refused:
                 report.warnings.append(report.sweep)
             report.status = "partial" if report.failed or result.refused else "success"
-        except (ServiceUnavailable, AuthError) as exc:
+        except (ServiceUnavailable, SessionExpired, AuthError) as exc:
             report.status = "failed"
             report.warnings.append(f"database: {exc}")
         finally:
             report.finished_at = utc_now()
-            with contextlib.suppress(Neo4jError, ServiceUnavailable):
-                record_run(driver, database, report)
-                lock.release()
+            # With the database gone, these would each wait out the driver's 30 s of retries
+            # and fail; the next run takes the lock over (this pid is gone by then).
+            if report.status != "failed":
+                with contextlib.suppress(Neo4jError, ServiceUnavailable, SessionExpired):
+                    record_run(driver, database, report)
+                    lock.release()
     return report
 
 
