@@ -12,7 +12,7 @@ from collections import Counter
 
 from shoulders.schema.vocabulary import ENTITY, Rel
 from shoulders.service.queries.entities import entities_by_keys
-from shoulders.service.queries.filters import ASSERTION_FILTER, EdgeFilter, rel_types
+from shoulders.service.queries.filters import EdgeFilter, rel_types
 from shoulders.service.queries.reader import Reader, ReadTx
 from shoulders.service.queries.rows import Dependent, Dependents
 
@@ -21,8 +21,9 @@ def _level(flt: EdgeFilter) -> str:
     return (
         f"UNWIND $frontier AS k MATCH (a:{ENTITY} {{key: k}}) "
         f"MATCH (a)<-[r:{rel_types(flt.relations)}]-(b:{ENTITY}) "
-        f"WHERE {ASSERTION_FILTER} "
-        "RETURN b.key AS key, min(a.key) AS through, collect(DISTINCT type(r)) AS rels"
+        f"WHERE {flt.where} "
+        "WITH b.key AS key, min(a.key) AS through, collect(DISTINCT type(r)) AS rels "
+        "RETURN collect([key, through, rels]) AS rows"
     )
 
 
@@ -39,17 +40,17 @@ async def walk_downstream(
     for depth in range(1, max_depth + 1):
         if not frontier:
             break
-        rows = await tx.rows(_level(flt), frontier=frontier, **flt.params())
+        rows = await tx.table(_level(flt), frontier=frontier, **flt.params())
         reached: list[Dependent] = []
-        for r in sorted(rows, key=lambda r: str(r["key"])):
-            if r["key"] in seen:
+        for key, through, rel_names in sorted(rows, key=lambda r: str(r[0])):
+            if key in seen:
                 continue
             if len(items) + len(reached) >= budget:
                 truncated = True
                 break
-            seen.add(r["key"])
-            rels = tuple(sorted(Rel(x) for x in r["rels"]))
-            reached.append(Dependent(r["key"], depth, r["through"], rels))
+            seen.add(key)
+            rels = tuple(sorted(Rel(x) for x in rel_names))
+            reached.append(Dependent(key, depth, through, rels))
         items.extend(reached)
         if truncated:
             break

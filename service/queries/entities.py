@@ -6,18 +6,18 @@ from collections.abc import Sequence
 from typing import Literal
 
 from shoulders.schema.vocabulary import ENTITY
-from shoulders.service.queries.filters import ANY_EDGE, ASSERTION_FILTER, EdgeFilter, rel_types
+from shoulders.service.queries.filters import ANY_EDGE, EdgeFilter, rel_types
 from shoulders.service.queries.reader import Reader, ReadTx
 from shoulders.service.queries.rows import EdgeRow, EntityRow
 
 Direction = Literal["up", "down"]
 
-_BY_KEYS = f"UNWIND $keys AS k MATCH (n:{ENTITY} {{key: k}}) RETURN properties(n) AS props"
+_BY_KEYS = f"UNWIND $keys AS k MATCH (n:{ENTITY} {{key: k}}) RETURN collect(properties(n)) AS rows"
 
 
 async def entities_by_keys(tx: ReadTx, keys: Sequence[str]) -> dict[str, EntityRow]:
-    rows = await tx.rows(_BY_KEYS, keys=list(dict.fromkeys(keys)))
-    found = (EntityRow.from_props(r["props"]) for r in rows)
+    rows = await tx.table(_BY_KEYS, keys=list(dict.fromkeys(keys)))
+    found = (EntityRow.from_props(props) for props in rows)
     return {e.key: e for e in found}
 
 
@@ -25,10 +25,11 @@ def _between(flt: EdgeFilter) -> str:
     return (
         "UNWIND $pairs AS p "
         f"MATCH (a:{ENTITY} {{key: p[0]}})-[r:{rel_types(flt.relations)}]->(b:{ENTITY} {{key: p[1]}}) "
-        f"WHERE {ASSERTION_FILTER} "
+        f"WHERE {flt.where} "
         "WITH a, b, r ORDER BY r.assertion "
-        "RETURN a.key AS start, type(r) AS rel, b.key AS end, collect(properties(r)) AS assertions "
-        "ORDER BY start, end, rel"
+        "WITH a.key AS start, type(r) AS rel, b.key AS end, collect(properties(r)) AS assertions "
+        "ORDER BY start, end, rel "
+        "RETURN collect([start, rel, end, assertions]) AS rows"
     )
 
 
@@ -39,10 +40,10 @@ async def edges_between(
     if not pairs:
         return {}
     unique = list(dict.fromkeys(pairs))
-    rows = await tx.rows(_between(flt), pairs=[list(p) for p in unique], **flt.params())
+    rows = await tx.table(_between(flt), pairs=[list(p) for p in unique], **flt.params())
     found: dict[tuple[str, str], list[EdgeRow]] = {p: [] for p in unique}
-    for r in rows:
-        edge = EdgeRow.from_record(r["start"], r["rel"], r["end"], r["assertions"])
+    for start, rel, end, assertions in rows:
+        edge = EdgeRow.from_record(start, rel, end, assertions)
         found[(edge.start, edge.end)].append(edge)
     return found
 
@@ -57,12 +58,12 @@ def _adjacent(direction: Direction, flt: EdgeFilter) -> str:
     return (
         f"UNWIND $keys AS k MATCH (a:{ENTITY} {{key: k}}) "
         "CALL (a) { "
-        f"  MATCH (a){arrow}(b:{ENTITY}) WHERE {ASSERTION_FILTER} "
+        f"  MATCH (a){arrow}(b:{ENTITY}) WHERE {flt.where} "
         "  WITH b, type(r) AS rel, r ORDER BY r.assertion "
         "  WITH b, rel, collect(properties(r)) AS assertions ORDER BY rel, b.key LIMIT $per_key "
         "  RETURN b.key AS other, rel, assertions "
         "} "
-        "RETURN a.key AS key, other, rel, assertions"
+        "RETURN collect([a.key, other, rel, assertions]) AS rows"
     )
 
 
@@ -71,11 +72,11 @@ async def adjacent_edges(
 ) -> dict[str, list[EdgeRow]]:
     """Direct edges of each entity: upstream (what it stands on) or downstream."""
     unique = list(dict.fromkeys(keys))
-    rows = await tx.rows(_adjacent(direction, flt), keys=unique, per_key=per_key, **flt.params())
+    rows = await tx.table(_adjacent(direction, flt), keys=unique, per_key=per_key, **flt.params())
     found: dict[str, list[EdgeRow]] = {k: [] for k in unique}
-    for r in rows:
-        start, end = (r["key"], r["other"]) if direction == "up" else (r["other"], r["key"])
-        found[r["key"]].append(EdgeRow.from_record(start, r["rel"], end, r["assertions"]))
+    for key, other, rel, assertions in rows:
+        start, end = (key, other) if direction == "up" else (other, key)
+        found[key].append(EdgeRow.from_record(start, rel, end, assertions))
     return found
 
 

@@ -28,8 +28,9 @@ def _shortest(flt: EdgeFilter, max_depth: int) -> str:
         "WHERE all(r IN relationships(p) WHERE r.stale_run IS NULL "
         "  AND coalesce(r.method, 'declared') IN $methods "
         "  AND coalesce(r.confidence, 1.0) >= $min_confidence) "
-        "RETURN [r IN relationships(p) | [startNode(r).key, type(r), endNode(r).key]] AS hops "
-        "LIMIT $rows"
+        "WITH [r IN relationships(p) | [startNode(r).key, type(r), endNode(r).key]] AS hops "
+        "LIMIT $rows "
+        "RETURN collect(hops) AS rows"
     )
 
 
@@ -43,10 +44,12 @@ async def shortest_chains(
         return Explanation(found[start], found[end], [[]], truncated=False)
     params = flt.params()
     params.pop("kinds")
-    rows = await tx.rows(_shortest(flt, max_depth), start=start, end=end, rows=_PATH_ROWS, **params)
+    rows = await tx.table(
+        _shortest(flt, max_depth), start=start, end=end, rows=_PATH_ROWS, **params
+    )
     signatures: list[tuple[tuple[str, str, str], ...]] = []
-    for r in rows:
-        signature = tuple((h[0], h[1], h[2]) for h in r["hops"])
+    for hops in rows:
+        signature = tuple((h[0], h[1], h[2]) for h in hops)
         if signature not in signatures:
             signatures.append(signature)
     signatures.sort()

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from shoulders.schema.vocabulary import ENTITY
 from shoulders.service.queries.entities import entities_by_keys
-from shoulders.service.queries.filters import ASSERTION_FILTER, EdgeFilter, rel_types
+from shoulders.service.queries.filters import EdgeFilter, rel_types
 from shoulders.service.queries.reader import Reader, ReadTx
 from shoulders.service.queries.rows import EdgeRow, Lineage, LineageNode, Truncation
 
@@ -28,10 +28,11 @@ def _level(flt: EdgeFilter, closing: bool) -> str:
     return (
         f"UNWIND $frontier AS k MATCH (a:{ENTITY} {{key: k}}) "
         f"MATCH (a)-[r:{rel_types(flt.relations)}]->(b:{ENTITY}) "
-        f"WHERE {ASSERTION_FILTER} {only}"
+        f"WHERE {flt.where} {only}"
         "WITH a, b, r ORDER BY r.assertion "
-        "RETURN a.key AS start, type(r) AS rel, b.key AS end, collect(properties(r)) AS assertions "
-        "ORDER BY start, rel, end LIMIT $limit"
+        "WITH a.key AS start, type(r) AS rel, b.key AS end, collect(properties(r)) AS assertions "
+        "ORDER BY start, rel, end LIMIT $limit "
+        "RETURN collect([start, rel, end, assertions]) AS rows"
     )
 
 
@@ -41,10 +42,12 @@ async def _edges(
     params = flt.params()
     if only is not None:
         params["only"] = only
-    rows = await tx.rows(
+    rows = await tx.table(
         _level(flt, closing=only is not None), frontier=frontier, limit=limit, **params
     )
-    return [EdgeRow.from_record(r["start"], r["rel"], r["end"], r["assertions"]) for r in rows]
+    return [
+        EdgeRow.from_record(start, rel, end, assertions) for start, rel, end, assertions in rows
+    ]
 
 
 async def walk_upstream(
