@@ -124,9 +124,14 @@ class Crawler:
     def run(self, seeds: Iterable[str], prefetched: Iterable[FetchResult] = ()) -> None:
         """Crawl upstream from ``seeds``; ``prefetched`` results (e.g. an author listing) count as seeds."""
         level: list[Item] = []
+        listed: set[str] = set()
         for result in prefetched:
             self._seen.add(result.key)
+            listed.add(result.key)
             level.extend(self._take(Item(result.key), result))
+        # An entity queued as the upstream of a listed one before the listing reached it
+        # was taken from the listing since: fetching it again would cost a request for nothing.
+        level = [item for item in level if item.key not in listed]
         for key in seeds:
             if key not in self._seen:
                 self._seen.add(key)

@@ -270,7 +270,9 @@ def dataset_claims(m: HfModel) -> list[Claim]:
 def targets_to_resolve(m: HfModel, body: str | None) -> set[str]:
     """Keys named outside the Hub's tags: the source asks the Hub for their canonical id."""
     claims = declared_claims(m) + dataset_claims(m) + (prose_claims(m, body) if body else [])
-    return {c.target for c in claims if not c.from_tag}
+    # The Hub writes canonical ids into its tags: a YAML or prose id equal to one is canonical.
+    tagged = {c.target for c in claims if c.from_tag}
+    return {c.target for c in claims if not c.from_tag} - tagged
 
 
 # --- records -------------------------------------------------------------------------------
