@@ -12,7 +12,13 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable, SessionExpired
+from neo4j.exceptions import (
+    AuthError,
+    DriverError,
+    Neo4jError,
+    ServiceUnavailable,
+    SessionExpired,
+)
 
 from shoulders import db
 from shoulders.ingest.crawl import Crawler, Limits
@@ -77,6 +83,7 @@ def run_ingest(
             report.status = "failed"
             report.warnings.append(f"database: {exc}")
             return report
+        gone = False
         try:
             record_run(driver, database, report)
             sources = build_sources(s, set(request.sources) if request.sources else None)
@@ -101,14 +108,15 @@ def run_ingest(
             if result.refused:
                 report.warnings.append(report.sweep)
             report.status = "partial" if report.failed or result.refused else "success"
-        except (ServiceUnavailable, SessionExpired, AuthError) as exc:
+        except (DriverError, Neo4jError) as exc:
             report.status = "failed"
             report.warnings.append(f"database: {exc}")
+            gone = isinstance(exc, ServiceUnavailable | SessionExpired)
         finally:
             report.finished_at = utc_now()
             # With the database gone, these would each wait out the driver's 30 s of retries
             # and fail; the next run takes the lock over (this pid is gone by then).
-            if report.status != "failed":
+            if not gone:
                 with contextlib.suppress(Neo4jError, ServiceUnavailable, SessionExpired):
                     record_run(driver, database, report)
                     lock.release()
