@@ -26,6 +26,8 @@ from shoulders.settings import LOCAL_NEO4J_PASSWORD, REPO_ROOT, Settings, env_na
 COMPOSE = REPO_ROOT / "docker-compose.yml"
 # Read only by the ingest service's shell loop, not by Shoulders itself.
 COMPOSE_ONLY = {"SHOULDERS_INGEST_INTERVAL"}
+# Where compose deliberately differs from the code's (development) defaults: it is a deployment.
+DEPLOYMENT_DEFAULTS = {"SHOULDERS_ENV": "production"}
 # `${NAME}` or `${NAME:-default}`; `$${NAME}` is escaped for the container's shell and skipped.
 INTERPOLATION = re.compile(r"(?<!\$)\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}")
 # The `shoulders` commands the compose file runs: each must exist and accept the arguments
@@ -63,7 +65,9 @@ def test_interpolated_variables_are_settings_with_the_same_defaults() -> None:
     assert found
     for name, default in found:
         assert name in names | COMPOSE_ONLY, f"${{{name}}} is not a setting"
-        if name in defaults and defaults[name] is not None:
+        if name in DEPLOYMENT_DEFAULTS:
+            assert default == DEPLOYMENT_DEFAULTS[name]
+        elif name in defaults and defaults[name] is not None:
             assert default == defaults[name], (
                 f"${{{name}:-{default}}}: the code says {defaults[name]}"
             )

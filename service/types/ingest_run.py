@@ -16,7 +16,9 @@ def _int(value: Any) -> int:
 @strawberry.type(description="One ingest run.")
 class IngestRun:
     run_id: str
-    status: str = strawberry.field(description="running | success | partial | failed")
+    status: str = strawberry.field(
+        description="running | success | partial | failed | abandoned (killed; its lock was taken over)"
+    )
     mode: str | None = strawberry.field(description="live | replay")
     started_at: str | None
     finished_at: str | None
