@@ -14,11 +14,13 @@ from typing import Any
 
 from graphql import GraphQLError
 from strawberry.extensions import (
+    AddValidationRules,
     MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     QueryDepthLimiter,
     SchemaExtension,
+    ValidationCache,
 )
 from strawberry.types.execution import ExecutionResult
 
@@ -104,12 +106,23 @@ class ErrorCodes(SchemaExtension):
         return _with(error, error.message, extensions)
 
 
+# The depth and alias limiters' rules, made once: each limiter instance makes new rule
+# classes, and ValidationCache keys on the rules, so per-request limiters never hit it.
+_LIMIT_RULES = [
+    *QueryDepthLimiter(max_depth=limits.MAX_QUERY_DEPTH).validation_rules,
+    *MaxAliasesLimiter(max_alias_count=limits.MAX_ALIASES).validation_rules,
+]
+
+
 def schema_extensions() -> list[Callable[[], SchemaExtension]]:
     """Factories: Strawberry makes fresh instances per operation, so no state is shared."""
     return [
-        partial(QueryDepthLimiter, max_depth=limits.MAX_QUERY_DEPTH),
-        partial(MaxAliasesLimiter, max_alias_count=limits.MAX_ALIASES),
+        partial(AddValidationRules, _LIMIT_RULES),
         partial(MaxTokensLimiter, max_token_count=limits.MAX_TOKENS),
         ErrorCodes,
         MaskInternalErrors,
+        # Clients send the same few documents with other variables: validating a standsOn
+        # document again cost 3-5 ms a request (docs/benchmarks.md). A bounded LRU of
+        # documents (equal by content) and their validation errors, never of data.
+        partial(ValidationCache, maxsize=limits.DOCUMENT_CACHE),
     ]
