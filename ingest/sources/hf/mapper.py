@@ -279,43 +279,33 @@ def targets_to_resolve(m: HfModel, body: str | None) -> set[str]:
 def _licence_edges(
     start: str, card: Mapping[str, object], tags: tuple[str, ...], prov: Provenance
 ) -> tuple[list[EdgeRecord], str | None]:
-    edges: list[EdgeRecord] = []
-    raw = card.get("license")
+    """LICENSED_UNDER from the card's ``license`` and from ``license:`` tags, one edge each.
+
+    ``other`` means the card names its licence in ``license_name``.
+    """
     name = card.get("license_name")
     link = card.get("license_link")
-    primary: str | None = None
     detail = f"license_link: {link}" if isinstance(link, str) else None
-    for value in _strings(raw):
-        ident = name if value == "other" and isinstance(name, str) else value
-        primary = primary or ident
+    claims = [("cardData.license", value, value) for value in _strings(card.get("license"))]
+    claims += [
+        ("tags", tag, tag.removeprefix("license:")) for tag in tags if tag.startswith("license:")
+    ]
+    edges: list[EdgeRecord] = []
+    for field_path, evidence, ident in claims:
+        if ident == "other" and isinstance(name, str):
+            ident = name
         edges.append(
             EdgeRecord(
                 Rel.LICENSED_UNDER,
                 start,
                 keys.license_(ident),
                 prov,
-                Evidence("cardData.license", value),
+                Evidence(field_path, evidence),
                 detail,
                 end_name=ident,
             )
         )
-    for tag in tags:
-        if tag.startswith("license:"):
-            ident = tag.removeprefix("license:")
-            if ident == "other" and isinstance(name, str):
-                ident = name
-            primary = primary or ident
-            edges.append(
-                EdgeRecord(
-                    Rel.LICENSED_UNDER,
-                    start,
-                    keys.license_(ident),
-                    prov,
-                    Evidence("tags", tag),
-                    detail,
-                    end_name=ident,
-                )
-            )
+    primary = edges[0].end_name if edges else None
     return edges, primary
 
 
