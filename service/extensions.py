@@ -7,6 +7,7 @@ never reaches Neo4j. The error policy keeps client errors visible, each with an
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable, Iterator
 from functools import partial
@@ -18,6 +19,7 @@ from strawberry.extensions import (
     MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
+    ParserCache,
     QueryDepthLimiter,
     SchemaExtension,
     ValidationCache,
@@ -106,6 +108,23 @@ class ErrorCodes(SchemaExtension):
         return _with(error, error.message, extensions)
 
 
+class CachedParse(ParserCache):
+    """ParserCache that leaves a document it cannot parse to Strawberry's own parse.
+
+    A syntax error raised inside the extension would skip Strawberry's error handling (no
+    GRAPHQL_PARSE_FAILED code); parsed again, it is reported as usual. The cache keys on
+    the text and the parse options, so the token limit holds for cached documents too.
+    """
+
+    def on_parse(self) -> Iterator[None]:
+        context = self.execution_context
+        with contextlib.suppress(GraphQLError):
+            context.graphql_document = self.cached_parse_document(
+                context.query, **context.parse_options
+            )
+        yield
+
+
 # The depth and alias limiters' rules, made once: each limiter instance makes new rule
 # classes, and ValidationCache keys on the rules, so per-request limiters never hit it.
 _LIMIT_RULES = [
@@ -121,8 +140,9 @@ def schema_extensions() -> list[Callable[[], SchemaExtension]]:
         partial(MaxTokensLimiter, max_token_count=limits.MAX_TOKENS),
         ErrorCodes,
         MaskInternalErrors,
-        # Clients send the same few documents with other variables: validating a standsOn
-        # document again cost 3-5 ms a request (docs/benchmarks.md). A bounded LRU of
-        # documents (equal by content) and their validation errors, never of data.
+        # Clients send the same few documents with other variables: parsing and validating
+        # a standsOn document again cost 3-5 ms a request (docs/benchmarks.md). Bounded LRUs
+        # of documents and their validation errors, never of data.
+        partial(CachedParse, maxsize=limits.DOCUMENT_CACHE),
         partial(ValidationCache, maxsize=limits.DOCUMENT_CACHE),
     ]

@@ -12,7 +12,7 @@ from shoulders.service.errors import BadUserInput, LimitExceeded
 MAX_QUERY_DEPTH = 10
 MAX_ALIASES = 20
 MAX_TOKENS = 2000
-DOCUMENT_CACHE = 256  # validated documents kept (LRU), per process
+DOCUMENT_CACHE = 256  # parsed and validated documents kept (LRU), per process
 # --- the HTTP request -------------------------------------------------------------
 MAX_BODY_BYTES = 64 * 1024
 # --- arguments ---------------------------------------------------------------------
