@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from shoulders import db, ingest_command, main_job
+from shoulders.bulk_import import bulk_import
 from shoulders.neo4j_server import LocalNeo4j, Neo4jServerError
 from shoulders.schema import constraints
 from shoulders.service import commands
@@ -21,6 +22,7 @@ app.command("serve")(commands.serve)
 app.command("lineage")(commands.lineage)
 app.command("ingest")(ingest_command.ingest)
 app.command("up")(main_job.up)
+app.command("bulk-import")(bulk_import)
 
 
 def settings_or_exit() -> Settings:

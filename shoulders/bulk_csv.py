@@ -1,0 +1,204 @@
+"""Records -> the CSV files ``neo4j-admin database import full`` reads, streamed.
+
+The properties are the ones the Loader writes (the same row builders), so a graph
+imported in bulk and one loaded batch by batch hold the same nodes, relationships and
+properties: ``docs/benchmarks.md`` compares the two. What the Loader does with MERGE
+the import has to do by construction:
+
+- each key gets one node row: resolved (or unresolved) entities as they come, and at
+  the end a ``referenced`` row for every key that only an edge or a reference named;
+- an assertion is one relationship: repeats within a batch are dropped, and a snapshot
+  names each fetched entity once (``--skip-duplicate-nodes`` keeps the first if not).
+
+Node rows are grouped by their property columns (one file per label and column set),
+since the import needs a fixed header per file. Memory: the keys seen, not the graph.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from shoulders.ingest.loader import _edge_row, _node_row  # the Loader's own property maps
+from shoulders.ingest.records import NodeRecord, NodeStatus, RecordBatch
+from shoulders.schema.keys import label_of
+from shoulders.schema.vocabulary import ENTITY
+
+#: Between the elements of an array value (``--array-delimiter``): a control character
+#: no name, id or URL contains, where ``;`` appears in project URLs.
+ARRAY_DELIMITER = "\x1f"
+EDGE_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("assertion", "string"),
+    ("source", "string"),
+    ("url", "string"),
+    ("revision", "string"),
+    ("fetched_at", "string"),
+    ("run_id", "string"),
+    ("method", "string"),
+    ("confidence", "double"),
+    ("evidence_field", "string"),
+    ("evidence_value", "string"),
+    ("detail", "string"),
+)
+
+
+class SnapshotError(ValueError):
+    """A record cannot be written as import CSV."""
+
+
+def _type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "long"
+    if isinstance(value, float):
+        return "double"
+    if isinstance(value, list):
+        inner = {_type(v) for v in value} or {"string"}
+        if len(inner) > 1:
+            raise SnapshotError(f"mixed array {value!r}")
+        return inner.pop() + "[]"
+    return "string"
+
+
+def _cell(value: Any) -> str:
+    # Unquoted empty means "no property"; a quoted "" is an empty string.
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, list):
+        parts = [str(v) for v in value]
+        if any(ARRAY_DELIMITER in p for p in parts):
+            raise SnapshotError(f"array element holds the array delimiter: {value!r}")
+        return _quote(ARRAY_DELIMITER.join(parts))
+    return _quote(str(value))
+
+
+def _quote(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _multiline(line: str) -> bool:
+    return "\n" in line or "\r" in line
+
+
+@dataclass
+class ImportFiles:
+    """What ``neo4j-admin`` is given: node and relationship files, and which are multiline."""
+
+    nodes: list[Path] = field(default_factory=list)
+    relationships: list[Path] = field(default_factory=list)
+    multiline: list[Path] = field(default_factory=list)
+    node_rows: int = 0
+    relationship_rows: int = 0
+
+
+class CsvSnapshot:
+    """Write batches with ``add``; ``close`` writes the referenced nodes and says what exists."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+        self.files = ImportFiles()
+        self._node_files: dict[tuple[str, tuple[tuple[str, str], ...], bool], IO[str]] = {}
+        self._edge_files: dict[bool, IO[str]] = {}
+        self._written: set[str] = set()  # keys with a node row
+        self._referenced: dict[str, tuple[str, str | None]] = {}  # key -> (name, search_text)
+
+    # --- nodes ------------------------------------------------------------------------
+    def _node_file(self, labels: str, columns: tuple[tuple[str, str], ...], multi: bool) -> IO[str]:
+        group = (labels, columns, multi)
+        handle = self._node_files.get(group)
+        if handle is None:
+            path = self.folder / f"nodes-{len(self._node_files):03d}.csv"
+            handle = path.open("w", encoding="utf-8", newline="")
+            header = ["key:ID", ":LABEL", *(f"{name}:{kind}" for name, kind in columns)]
+            handle.write(",".join(header) + "\n")
+            self._node_files[group] = handle
+            self.files.nodes.append(path)
+            if multi:
+                self.files.multiline.append(path)
+        return handle
+
+    def _node(self, key: str, props: Mapping[str, Any]) -> None:
+        labels = f"{label_of(key).value}{ARRAY_DELIMITER}{ENTITY}"  # :LABEL splits on it too
+        kept = sorted((k, v) for k, v in props.items() if v is not None and k != "key")
+        columns = tuple((k, _type(v)) for k, v in kept)
+        line = ",".join([_quote(key), labels, *(_cell(v) for _, v in kept)])
+        self._node_file(labels, columns, _multiline(line)).write(line + "\n")
+        self._written.add(key)
+        self._referenced.pop(key, None)
+        self.files.node_rows += 1
+
+    def _add_node(self, node: NodeRecord) -> None:
+        row = _node_row(node)
+        search_text = row["props"]["search_text"]
+        if node.status is NodeStatus.REFERENCED:
+            if node.key not in self._written:
+                self._referenced.setdefault(node.key, (node.name, search_text))
+            return
+        if node.key in self._written:
+            return  # a snapshot names each entity once; the first row stands
+        if node.status is NodeStatus.UNRESOLVED:
+            props = {
+                "name": node.name,
+                "search_text": search_text,
+                "status": "unresolved",
+                "unresolved_reason": node.reason,
+            }
+        else:
+            props = {**row["props"], "status": "resolved"}
+        self._node(node.key, props)
+
+    # --- relationships ------------------------------------------------------------------
+    def _edge_file(self, multi: bool) -> IO[str]:
+        handle = self._edge_files.get(multi)
+        if handle is None:
+            path = self.folder / f"relationships{'-multiline' if multi else ''}.csv"
+            handle = path.open("w", encoding="utf-8", newline="")
+            header = [":START_ID", ":END_ID", ":TYPE", *(f"{n}:{t}" for n, t in EDGE_COLUMNS)]
+            handle.write(",".join(header) + "\n")
+            self._edge_files[multi] = handle
+            self.files.relationships.append(path)
+            if multi:
+                self.files.multiline.append(path)
+        return handle
+
+    def add(self, batch: RecordBatch) -> None:
+        for node in batch.nodes:
+            self._add_node(node)
+        seen: set[str] = set()
+        for edge in batch.edges:
+            row = _edge_row(edge)
+            if row["assertion"] in seen:
+                continue  # the Loader MERGEs on the assertion id: a repeat is one relationship
+            seen.add(row["assertion"])
+            if edge.start not in self._written:
+                self._referenced.setdefault(edge.start, (edge.start, None))
+            if edge.end not in self._written:
+                self._referenced.setdefault(edge.end, (row["end_name"], row["end_name"]))
+            props = {**row["props"], "assertion": row["assertion"]}
+            cells = [_quote(edge.start), _quote(edge.end), edge.rel.value]
+            cells.extend(_cell(props.get(name)) for name, _ in EDGE_COLUMNS)
+            line = ",".join(cells)
+            self._edge_file(_multiline(line)).write(line + "\n")
+            self.files.relationship_rows += 1
+
+    def add_all(self, batches: Iterable[RecordBatch]) -> ImportFiles:
+        for batch in batches:
+            self.add(batch)
+        return self.close()
+
+    def close(self) -> ImportFiles:
+        """Write a ``referenced`` node for every key no entity row resolved; close the files."""
+        for key, (name, search_text) in sorted(self._referenced.items()):
+            self._node(key, {"name": name, "status": "referenced", "search_text": search_text})
+        self._referenced.clear()
+        for handle in [*self._node_files.values(), *self._edge_files.values()]:
+            handle.close()
+        return self.files
