@@ -1,0 +1,60 @@
+"""``python -m bench [--quick]``: run every benchmark and write docs/benchmarks.md."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import asdict
+from pathlib import Path
+
+from bench.config import BenchConfig
+from bench.database import NotOurDatabase
+from bench.report import write
+from bench.run import run
+from bench.shape import SIZES, Shape
+from bench.synth import Synth
+from shoulders.snapshot import write_snapshot
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="small sizes: the CI smoke run")
+    parser.add_argument(
+        "--size", choices=sorted(SIZES), help="entities in the graph (default 1M; quick: 10k)"
+    )
+    parser.add_argument("--out", type=Path, help="the page to write (default docs/benchmarks.md)")
+    parser.add_argument("--workdir", type=Path, help="scratch space (default artifacts/bench)")
+    parser.add_argument(
+        "--snapshot",
+        type=Path,
+        help="only write the synthetic graph of --size as a record snapshot (JSON lines, .gz "
+        "to compress) for `shoulders bulk-import`, and exit",
+    )
+    args = parser.parse_args(argv)
+    if args.snapshot:
+        shape = Shape.of(SIZES[args.size or ("10k" if args.quick else "1M")])
+        count = write_snapshot(Synth(shape).batches(500), args.snapshot)
+        print(f"wrote {count:,} records of {shape.entities:,} entities to {args.snapshot}")
+        return 0
+    config = BenchConfig.quick_run() if args.quick else BenchConfig.full()
+    if args.size:
+        config = BenchConfig(**{**asdict(config), "entities": SIZES[args.size]})
+    config = config.with_paths(args.workdir, args.out)
+    command = "python -m bench" + "".join(
+        f" {a}" for a in (argv if argv is not None else sys.argv[1:])
+    )
+    try:
+        results = run(config, command)
+    except NotOurDatabase as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    path = write(results, config.out)
+    raw = config.workdir / "results.json"
+    raw.write_text(json.dumps(asdict(results), indent=1, default=str))
+    print(f"wrote {path} (raw figures: {raw})")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,73 @@
+"""``shoulders serve`` in a process of its own, so its memory and CPU are its own."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import httpx
+
+from bench.memory import peak_rss_mib
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class ApiProcess:
+    url: str
+    pid: int
+
+    def peak_rss_mib(self) -> float | None:
+        return peak_rss_mib(self.pid)
+
+
+@contextmanager
+def serving(timeout: float = 60.0) -> Iterator[ApiProcess]:
+    """Start the API on a free loopback port (the environment's Neo4j) and wait for /healthz."""
+    port = free_port()
+    env = dict(os.environ, SHOULDERS_LOG_LEVEL="WARNING", SHOULDERS_GRAPHIQL="false")
+    cmd = [
+        sys.executable,
+        "-m",
+        "shoulders.cli",
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+    ]
+    process = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            if process.poll() is not None:
+                err = process.stderr.read().decode(errors="replace") if process.stderr else ""
+                raise RuntimeError(f"the API exited during start-up:\n{err[-2000:]}")
+            try:
+                if httpx.get(url + "/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("the API did not answer /healthz in time")
+            time.sleep(0.2)
+        yield ApiProcess(url, process.pid)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

@@ -1,0 +1,220 @@
+"""Bench B: the API's questions, as GraphQL over HTTP and as the Cypher the resolvers send.
+
+Each case is asked both ways about the same entity, in alternating order, so the two
+latencies share the machine's conditions; the raw side calls the service's own query
+functions (``service/queries``) with the async driver, exactly as the resolvers do.
+Then 8 clients ask a mix at once for a fixed time, over HTTP and raw.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+from neo4j import AsyncDriver
+
+from bench.stats import Summary
+from shoulders.schema.vocabulary import MODEL_LINEAGE, Rel
+from shoulders.service import limits
+from shoulders.service.queries.dependents import dependents
+from shoulders.service.queries.entities import load_entities
+from shoulders.service.queries.explain import explain
+from shoulders.service.queries.filters import EdgeFilter
+from shoulders.service.queries.reader import Reader
+from shoulders.service.queries.search import search
+from shoulders.service.queries.walk import Budget, stands_on
+
+STANDS_ON = """query($key: String!, $depth: Int!, $relations: [Relation!]) {
+  standsOn(key: $key, maxDepth: $depth, relations: $relations) {
+    truncated
+    nodes { distance entity { key kind name } via { relation } }
+    edges { fromKey relation toKey method confidence
+            evidence { source field value url revision } } } }"""
+DEPENDENTS = """query($key: String!) {
+  dependents(key: $key, first: 20) {
+    totalCount truncated byRelation { relation count } pageInfo { hasNextPage endCursor }
+    edges { distance relations node { key name } } } }"""
+EXPLAIN = """query($from: String!, $to: String!) {
+  explain(from: $from, to: $to) {
+    length truncated chains { hops { fromKey relation toKey method
+                                     evidence { source field value } } } } }"""
+SEARCH = """query($text: String!) {
+  search(text: $text, first: 20) { totalCount edges { score node { key kind name } } } }"""
+
+#: Asks the question the resolver's way; returns the answer's size and whether it was cut.
+Raw = Callable[[Reader], Awaitable[tuple[int, bool]]]
+
+
+@dataclass(frozen=True)
+class Call:
+    """One question about one entity, both ways."""
+
+    raw: Raw
+    document: str
+    variables: dict[str, Any]
+
+
+@dataclass
+class CaseResult:
+    name: str
+    target: str  # what the figure is held against, e.g. "p95 < 50 ms"
+    raw_ms: list[float] = field(default_factory=list)
+    http_ms: list[float] = field(default_factory=list)
+    sizes: list[int] = field(default_factory=list)
+    http_bytes: list[int] = field(default_factory=list)
+    truncated: int = 0  # answers cut by a budget
+    errors: int = 0
+
+    @property
+    def raw(self) -> Summary:
+        return Summary.of(self.raw_ms)
+
+    @property
+    def http(self) -> Summary:
+        return Summary.of(self.http_ms)
+
+
+@dataclass(frozen=True)
+class Load:
+    """Concurrent clients for a fixed time."""
+
+    path: str  # "GraphQL/HTTP" | "raw Cypher"
+    clients: int
+    seconds: float
+    completed: int
+    errors: int
+    latency: Summary
+
+    @property
+    def per_second(self) -> float:
+        return self.completed / self.seconds if self.seconds else 0.0
+
+
+# --- the raw side: the resolvers' query functions ---------------------------------------
+def _budget() -> Budget:
+    return Budget(limits.NODE_BUDGET, limits.EDGE_BUDGET)
+
+
+def stands_on_call(key: str, depth: int, relations: frozenset[Rel] | None) -> Call:
+    flt = EdgeFilter() if relations is None else EdgeFilter(relations=relations)
+
+    async def raw(reader: Reader) -> tuple[int, bool]:
+        found = await stands_on(reader, key, depth, flt, _budget())
+        if found is None:
+            return 0, False
+        return len(found.nodes), found.truncation is not None
+
+    names = None if relations is None else sorted(r.value for r in relations)
+    return Call(raw, STANDS_ON, {"key": key, "depth": depth, "relations": names})
+
+
+def dependents_call(key: str) -> Call:
+    async def raw(reader: Reader) -> tuple[int, bool]:
+        # What the resolver sends for this selection: the walk, then the page's entities.
+        found = await dependents(reader, key, 3, EdgeFilter(), limits.DEPENDENTS_BUDGET)
+        if found is None:
+            return 0, False
+        await load_entities(reader, [d.key for d in found.items[:20]])
+        return len(found.items), found.truncated
+
+    return Call(raw, DEPENDENTS, {"key": key})
+
+
+def explain_call(start: str, end: str) -> Call:
+    async def raw(reader: Reader) -> tuple[int, bool]:
+        found = await explain(reader, start, end, 6, EdgeFilter(), 10)
+        return (len(found.chains), found.truncated) if found else (0, False)
+
+    return Call(raw, EXPLAIN, {"from": start, "to": end})
+
+
+def search_call(text: str) -> Call:
+    async def raw(reader: Reader) -> tuple[int, bool]:
+        return (await search(reader, text, None, 20, 0)).total, False
+
+    return Call(raw, SEARCH, {"text": text})
+
+
+LINEAGE_ONLY: frozenset[Rel] = MODEL_LINEAGE
+
+
+# --- measuring ---------------------------------------------------------------------------
+class Measurer:
+    def __init__(
+        self, driver: AsyncDriver, database: str, http: httpx.AsyncClient, warm_all: bool = True
+    ) -> None:
+        self.reader = Reader(driver, database)
+        self.http = http
+        self.warm_all = warm_all
+
+    async def raw_once(self, call: Call) -> tuple[float, tuple[int, bool]]:
+        began = time.perf_counter()
+        answer = await call.raw(self.reader)
+        return (time.perf_counter() - began) * 1000, answer
+
+    async def http_once(self, call: Call) -> tuple[float, int]:
+        """Milliseconds until the answer is parsed, and its size in bytes."""
+        began = time.perf_counter()
+        response = await self.http.post(
+            "/graphql", json={"query": call.document, "variables": call.variables}
+        )
+        body = response.json()
+        elapsed = (time.perf_counter() - began) * 1000
+        if response.status_code != 200 or body.get("errors"):
+            raise RuntimeError(f"GraphQL error: {str(body.get('errors'))[:300]}")
+        return elapsed, len(response.content)
+
+    async def case(self, name: str, target: str, calls: list[Call], repeats: int) -> CaseResult:
+        result = CaseResult(name, target)
+        for call in calls if self.warm_all else calls[:1]:  # untimed: plans cached, pages warm
+            await self.raw_once(call)
+            await self.http_once(call)
+        for repeat in range(repeats):
+            for i, call in enumerate(calls):
+                raw_first = (repeat + i) % 2 == 0
+                try:
+                    if raw_first:
+                        ms, size = await self.raw_once(call)
+                        http_ms, length = await self.http_once(call)
+                    else:
+                        http_ms, length = await self.http_once(call)
+                        ms, size = await self.raw_once(call)
+                except RuntimeError:
+                    result.errors += 1
+                    continue
+                result.raw_ms.append(ms)
+                result.sizes.append(size[0])
+                result.truncated += size[1]
+                result.http_ms.append(http_ms)
+                result.http_bytes.append(length)
+        return result
+
+    async def load(self, path: str, calls: list[Call], clients: int, seconds: float) -> Load:
+        mix = itertools.cycle(calls)
+        latencies: list[float] = []
+        errors = 0
+        deadline = time.perf_counter() + seconds
+
+        async def client() -> None:
+            nonlocal errors
+            while time.perf_counter() < deadline:
+                call = next(mix)
+                try:
+                    if path == "raw Cypher":
+                        ms, _ = await self.raw_once(call)
+                    else:
+                        ms, _ = await self.http_once(call)
+                except Exception:
+                    errors += 1
+                    continue
+                latencies.append(ms)
+
+        began = time.perf_counter()
+        await asyncio.gather(*(client() for _ in range(clients)))
+        elapsed = time.perf_counter() - began
+        return Load(path, clients, elapsed, len(latencies), errors, Summary.of(latencies))

@@ -1,0 +1,119 @@
+"""The benchmark's quick mode as a smoke run, and the bulk-import path it measures.
+
+No speed is asserted here: figures come from ``python -m bench`` and live in
+docs/benchmarks.md. These tests only prove that the command runs end to end against
+the test Neo4j and writes every section, and that a snapshot imported in bulk gives
+the graph the Loader writes.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from neo4j import Driver
+
+from bench.report import SECTIONS
+from bench.shape import Shape
+from bench.synth import Synth
+from shoulders import db
+from shoulders.bulk_csv import CsvSnapshot
+from shoulders.dump import canonical_dump
+from shoulders.ingest.loader import Loader
+from shoulders.neo4j_server import LocalNeo4j
+from shoulders.settings import Settings
+from shoulders.snapshot import read_snapshot, write_snapshot
+from tests.api_server import free_port
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.slow
+def test_quick_mode_writes_every_section(graph: Driver, tmp_path: Path) -> None:
+    out = tmp_path / "benchmarks.md"
+    done = subprocess.run(
+        [sys.executable, "-m", "bench", "--quick", "--out", str(out), "--workdir", str(tmp_path)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    page = out.read_text()
+    for section in SECTIONS:
+        assert section in page, section
+    assert "Loader >= 20x the naive loader" in page
+    assert "standsOn depth 8" in page
+    assert "requests per entity" in page
+    assert "n/a" not in page.split("## Reproduce")[0], "a target was not measured"
+    assert (tmp_path / "results.json").is_file()
+
+
+def test_a_snapshot_reads_back_as_the_records_written(tmp_path: Path) -> None:
+    synth = Synth(Shape.of(600, seed=3))
+    path = tmp_path / "graph.jsonl.gz"
+    written = write_snapshot(synth.batches(50), path)
+    read = list(read_snapshot([path]))
+    assert written == sum(len(b) for b in read)
+    assert [b.nodes for b in read] == [b.nodes for b in synth.batches(50)]
+    assert [b.edges for b in read] == [b.edges for b in synth.batches(50)]
+
+
+def test_bulk_csv_has_a_row_per_node_and_assertion(tmp_path: Path) -> None:
+    synth = Synth(Shape.of(600, seed=3))
+    files = CsvSnapshot(tmp_path).add_all(synth.batches(50))
+    records = sum(len(b) for b in synth.batches(50))
+    assert files.node_rows + files.relationship_rows == records
+    assert files.node_rows == synth.shape.entities
+
+
+@pytest.mark.slow
+def test_bulk_import_command_gives_the_loaders_graph(
+    graph: Driver, settings: Settings, tmp_path: Path
+) -> None:
+    synth = Synth(Shape.of(1500, seed=5))
+    snapshot = tmp_path / "graph.jsonl"
+    write_snapshot(synth.batches(100), snapshot)
+    loader = Loader(graph, settings.neo4j_database)
+    for batch in synth.batches(100):
+        loader.write(batch)
+    expected = canonical_dump(graph, settings.neo4j_database)
+
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "lib").symlink_to(LocalNeo4j(settings).lib, target_is_directory=True)
+    env = dict(
+        os.environ,
+        SHOULDERS_NEO4J_HOME=str(home),
+        NEO4J_URI=f"bolt://127.0.0.1:{free_port()}",
+        NEO4J_HTTP_PORT=str(free_port()),
+        SHOULDERS_NEO4J_HEAP="512m",
+        SHOULDERS_NEO4J_PAGECACHE="256m",
+    )
+    scratch = settings.model_copy(
+        update={
+            "neo4j_home": home,
+            "neo4j_uri": env["NEO4J_URI"],
+            "neo4j_http_port": int(env["NEO4J_HTTP_PORT"]),
+        }
+    )
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "shoulders.cli", "bulk-import", str(snapshot)],
+            cwd=REPO,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
+        assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+        assert f"imported {synth.shape.entities} nodes" in done.stdout
+        with db.driver(scratch) as imported:
+            assert canonical_dump(imported, scratch.neo4j_database) == expected
+    finally:
+        LocalNeo4j(scratch).stop()
