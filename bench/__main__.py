@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from dataclasses import asdict
 from pathlib import Path
 
+from bench import results_io
 from bench.config import BenchConfig
 from bench.database import NotOurDatabase
 from bench.report import write
@@ -31,7 +31,17 @@ def main(argv: list[str] | None = None) -> int:
         help="only write the synthetic graph of --size as a record snapshot (JSON lines, .gz "
         "to compress) for `shoulders bulk-import`, and exit",
     )
+    parser.add_argument(
+        "--render",
+        type=Path,
+        metavar="RESULTS_JSON",
+        help="only write the page again from a run's recorded figures (its results.json)",
+    )
     args = parser.parse_args(argv)
+    if args.render:
+        recorded = results_io.load(args.render)
+        print(f"wrote {write(recorded, args.out or recorded.config.out)} from {args.render}")
+        return 0
     if args.snapshot:
         shape = Shape.of(SIZES[args.size or ("10k" if args.quick else "1M")])
         count = write_snapshot(Synth(shape).batches(500), args.snapshot)
@@ -50,8 +60,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     path = write(results, config.out)
-    raw = config.workdir / "results.json"
-    raw.write_text(json.dumps(asdict(results), indent=1, default=str))
+    raw = results_io.save(results, config.workdir / "results.json")
     print(f"wrote {path} (raw figures: {raw})")
     return 0
 

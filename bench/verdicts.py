@@ -195,15 +195,16 @@ def crawl(r: Results) -> list[Verdict]:
         met: bool | None = per <= 0.3 if listing else None
         why = ""
         readme = run.routes.get("readme", 0)
+        pages = run.routes.get("listing", 0)
         if listing and not per <= 0.3 and run.covered:
             without = (run.requests - readme) / run.covered
             why = (
                 f"{per:.2f} requests per entity ({per / 0.3:.1f}x the target). The listing "
-                f"costs {run.routes.get('listing', 0)} requests for {r.crawling.lab_models:,} "
+                f"costs {pages} request{'s' if pages != 1 else ''} for {r.crawling.lab_models:,} "
                 f"models, but the crawler reads each new model's README ({readme:,} requests): "
                 f'the README carries the prose lineage ("fine-tuned from ...", distillation '
                 f"teachers, Base Model tables) the listing has no field for. Without it the run "
-                f"would cost {without:.2f} requests per entity; see 'What would meet it'."
+                f"would cost {without:.2f} requests per entity (see below)."
             )
         out.append(
             Verdict(
