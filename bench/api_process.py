@@ -11,6 +11,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 
@@ -33,8 +34,11 @@ class ApiProcess:
 
 
 @contextmanager
-def serving(timeout: float = 60.0) -> Iterator[ApiProcess]:
-    """Start the API on a free loopback port (the environment's Neo4j) and wait for /healthz."""
+def serving(timeout: float = 60.0, log: Path | None = None) -> Iterator[ApiProcess]:
+    """Start the API on a free loopback port (the environment's Neo4j) and wait for /healthz.
+
+    Its output goes to ``log`` when given; otherwise stderr is kept for a start-up failure.
+    """
     port = free_port()
     env = dict(os.environ, SHOULDERS_LOG_LEVEL="WARNING", SHOULDERS_GRAPHIQL="false")
     cmd = [
@@ -47,7 +51,13 @@ def serving(timeout: float = 60.0) -> Iterator[ApiProcess]:
         "--port",
         str(port),
     ]
-    process = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    out = log.open("w") if log else None
+    process = subprocess.Popen(
+        cmd,
+        env=env,
+        stdout=out or subprocess.DEVNULL,
+        stderr=out or subprocess.PIPE,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout
@@ -71,3 +81,5 @@ def serving(timeout: float = 60.0) -> Iterator[ApiProcess]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        if out is not None:
+            out.close()

@@ -4,17 +4,11 @@ and make sure the graph it serves is not empty."""
 from __future__ import annotations
 
 import logging
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import httpx
-
+from bench.api_process import serving
 from shoulders import db
 from shoulders.settings import REPO_ROOT, Settings
 
@@ -52,50 +46,8 @@ def ensure_graph(settings: Settings) -> tuple[int, int]:
     return graph_size(settings)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @contextmanager
 def served(log: Path | None = None) -> Iterator[str]:
     """``shoulders serve`` in a child process; yields its URL; stops it (only it) after."""
-    port = _free_port()
-    env = {**os.environ, "SHOULDERS_LOG_LEVEL": "WARNING"}
-    out = log.open("w") if log else subprocess.DEVNULL
-    cmd = [
-        sys.executable,
-        "-m",
-        "shoulders.cli",
-        "serve",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-    ]
-    proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=out)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"shoulders serve exited with {proc.returncode}")
-            try:
-                if httpx.get(url + "/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("shoulders serve did not answer /healthz within 60 s")
-            time.sleep(0.2)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        if log:
-            out.close()  # type: ignore[union-attr]
+    with serving(log=log) as api:
+        yield api.url
