@@ -46,6 +46,19 @@ def walk_depth(value: int, name: str = "maxDepth") -> int:
     return value
 
 
+def hops(value: int, name: str) -> int:
+    """Hops over one relation along a path: 0 (never follow it) up to MAX_WALK_DEPTH."""
+    if value < 0:
+        raise BadUserInput(f"{name} must not be negative, got {value}", argument=name)
+    if value > MAX_WALK_DEPTH:
+        raise LimitExceeded(
+            f"{name} must be at most {MAX_WALK_DEPTH}, got {value}",
+            argument=name,
+            limit=MAX_WALK_DEPTH,
+        )
+    return value
+
+
 def page_size(value: int, name: str = "first") -> int:
     if value < 0:
         raise BadUserInput(f"{name} must not be negative, got {value}", argument=name)

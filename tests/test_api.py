@@ -11,6 +11,10 @@ from gql import Client, GraphQLRequest
 from gql.transport.httpx import HTTPXTransport
 from neo4j import Driver
 
+from shoulders.ingest.loader import Loader
+from shoulders.ingest.records import EdgeRecord, Evidence, NodeRecord, Provenance, RecordBatch
+from shoulders.schema import keys
+from shoulders.schema.vocabulary import Label, Method, Rel
 from shoulders.service.app import create_app
 from shoulders.settings import Settings
 from tests import api_graph as g
@@ -155,6 +159,69 @@ def test_budget_sets_truncated_and_says_what_was_cut(api: Served, deepseek: Driv
     assert not _lineage(api, g.DISTILL_70B)["truncated"]
 
 
+FAN_OUT_QUERY = """query($key: String!, $cites: Int! = 1, $deps: Int! = 1) {
+  standsOn(key: $key, maxDepth: 10, citationDepth: $cites, dependencyDepth: $deps) {
+    nodes { distance entity { key } } } }"""
+
+
+def _chain_graph(driver: Driver, database: str) -> dict[str, str]:
+    """A model whose paper starts a citation chain and whose code starts a dependency chain."""
+    k = {
+        "model": keys.hf_model("lab/chain-model"),
+        "repo": keys.github("lab/chain-code"),
+        **{f"paper{i}": keys.arxiv(f"2401.0000{i}") for i in range(4)},
+        **{f"pkg{i}": keys.pypi(f"chain-pkg-{i}") for i in range(3)},
+        "pkg_repo": keys.github("lab/chain-pkg-1"),
+    }
+    kinds = {"model": Label.MODEL, "repo": Label.REPOSITORY, "pkg_repo": Label.REPOSITORY}
+    prov = Provenance(
+        "hf", "https://huggingface.co/api/models/lab/chain-model", None, g.FETCHED, g.RUN
+    )
+    nodes = [
+        NodeRecord(
+            key,
+            kinds.get(name, Label.PAPER if name.startswith("paper") else Label.PACKAGE),
+            name,
+            {},
+            prov,
+        )
+        for name, key in k.items()
+    ]
+    chain = [
+        ("model", Rel.DESCRIBED_BY, "paper0"),
+        *((f"paper{i}", Rel.CITES, f"paper{i + 1}") for i in range(3)),
+        ("model", Rel.HAS_CODE, "repo"),
+        ("repo", Rel.DEPENDS_ON, "pkg0"),
+        ("pkg0", Rel.DEPENDS_ON, "pkg1"),  # a second hop: a transitive dependency
+        ("pkg0", Rel.BUILT_FROM, "pkg_repo"),  # not a fan-out relation
+        ("pkg_repo", Rel.DEPENDS_ON, "pkg2"),  # a second DEPENDS_ON hop on this path
+    ]
+    edges = [
+        EdgeRecord(rel, k[a], k[b], prov, Evidence("test", f"{a}->{b}", Method.DECLARED, 1.0))
+        for a, rel, b in chain
+    ]
+    Loader(driver, database).write(RecordBatch(nodes, edges))
+    return k
+
+
+def test_citations_and_dependencies_are_followed_for_their_own_depth(
+    api: Served, graph: Driver, settings: Settings
+) -> None:
+    k = _chain_graph(graph, settings.neo4j_database)
+
+    def reached(**variables: int) -> set[str]:
+        found = api.data(FAN_OUT_QUERY, key=k["model"], **variables)["standsOn"]["nodes"]
+        names = {v: n for n, v in k.items()}
+        return {names[n["entity"]["key"]] for n in found}
+
+    assert reached() == {"model", "paper0", "paper1", "repo", "pkg0", "pkg_repo"}
+    assert reached(cites=0, deps=0) == {"model", "paper0", "repo"}
+    assert reached(cites=3, deps=2) == set(k)
+    codes = api.error_codes(FAN_OUT_QUERY, key=k["model"], cites=-1)
+    assert codes == ["BAD_USER_INPUT"]
+    assert api.error_codes(FAN_OUT_QUERY, key=k["model"], deps=11) == ["LIMIT_EXCEEDED"]
+
+
 # --- dependents ----------------------------------------------------------------------------
 DEPENDENTS = """
 query($key: String!, $first: Int!, $after: String, $depth: Int! = 3, $relations: [Relation!]) {
@@ -212,6 +279,27 @@ def test_dependents_pages_return_every_item_exactly_once(api: Served, deepseek: 
     assert direct["totalCount"] == 26
     only_code = api.data(DEPENDENTS, key=g.V3_REPO, first=5, relations=["HAS_CODE"])
     assert [e["node"]["key"] for e in only_code["dependents"]["edges"]] == [g.V3_BASE]
+
+
+def test_a_page_of_direct_dependents_is_one_query_and_counts_only_when_asked(
+    api: Served, deepseek: Driver
+) -> None:
+    page = 'query($after: String) { dependents(key: "pypi:torch", first: 5, after: $after) '
+    items = "edges { node { key } } pageInfo { hasNextPage endCursor } }"
+    before = api.queries
+    first = api.data(page + "{ " + items + " }")["dependents"]
+    # The page itself: one query for five of torch's 26 direct dependents (the node keys
+    # come with it; ``node`` loads the five entities in one more).
+    assert api.queries - before == 2 and first["pageInfo"]["hasNextPage"]
+    before = api.queries
+    second = api.data(page + "{ totalCount " + items + " }", after=first["pageInfo"]["endCursor"])[
+        "dependents"
+    ]
+    # Within the default depth 3: the 26 direct ones, V3-Base through the V3 repository,
+    # R1 through V3-Base (the distills are at distance 4).
+    assert api.queries - before > 2 and second["totalCount"] == 28
+    keys = [e["node"]["key"] for e in first["edges"] + second["edges"]]
+    assert len(set(keys)) == 10
 
 
 def test_a_forged_cursor_is_bad_user_input(api: Served, deepseek: Driver) -> None:

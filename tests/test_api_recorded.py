@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -43,9 +42,7 @@ def recorded(driver: Driver, settings: Settings) -> Iterator[Served]:
 
 
 def test_stands_on_the_recorded_distill(recorded: Served) -> None:
-    started = time.perf_counter()
     lineage = recorded.data(LINEAGE, inferred=True)["standsOn"]
-    elapsed = time.perf_counter() - started
     nodes = {n["entity"]["key"]: n["distance"] for n in lineage["nodes"]}
     edges = {(e["fromKey"], e["relation"], e["toKey"]): e for e in lineage["edges"]}
     base = edges[(DISTILL_70B, "FINETUNED_FROM", "hf:model:meta-llama/Llama-3.3-70B-Instruct")]
@@ -57,7 +54,6 @@ def test_stands_on_the_recorded_distill(recorded: Served) -> None:
     assert "arxiv:2501.12948" in nodes
     assert {"pypi:torch", "github:pytorch/pytorch"} <= set(nodes)
     assert not lineage["truncated"]
-    assert elapsed < 2.0, f"standsOn took {elapsed:.3f}s"
 
     declared = recorded.data(LINEAGE, inferred=False)["standsOn"]
     declared_nodes = {n["entity"]["key"] for n in declared["nodes"]}

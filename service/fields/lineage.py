@@ -6,7 +6,6 @@ never reaches Neo4j.
 
 from __future__ import annotations
 
-import bisect
 from typing import Annotated
 
 import strawberry
@@ -16,15 +15,16 @@ from shoulders.service import cursors, ids, limits
 from shoulders.service.context import Info
 from shoulders.service.errors import BadUserInput, NotFound
 from shoulders.service.queries.dependents import dependents as walk_dependents
+from shoulders.service.queries.dependents import dependents_page
 from shoulders.service.queries.explain import explain as shortest_chains
 from shoulders.service.queries.filters import ALL_RELATIONS, EdgeFilter
-from shoulders.service.queries.walk import Budget, stands_on
-from shoulders.service.types.dependents import Dependent, DependentsConnection
+from shoulders.service.queries.rows import Dependents as DependentsRow
+from shoulders.service.queries.walk import DEFAULT_FAN_OUT_DEPTH, Budget, stands_on
+from shoulders.service.types.dependents import Dependent, DependentsConnection, Summary
 from shoulders.service.types.enums import Kind, Relation
 from shoulders.service.types.explanation import Explanation
 from shoulders.service.types.lineage import Lineage
 from shoulders.service.types.page_info import PageInfo
-from shoulders.service.types.relation_count import RelationCount
 from shoulders.service.types.resolver import resolver
 
 
@@ -70,6 +70,21 @@ class LineageQuery:
             int | None,
             strawberry.argument(description=f"Edge budget, at most {limits.EDGE_BUDGET}."),
         ] = None,
+        citation_depth: Annotated[
+            int,
+            strawberry.argument(
+                description="CITES hops along any one path (0: none). A paper cites 20-60 "
+                "others, so the default is the model's papers and the papers they cite."
+            ),
+        ] = DEFAULT_FAN_OUT_DEPTH,
+        dependency_depth: Annotated[
+            int,
+            strawberry.argument(
+                description="DEPENDS_ON hops along any one path (0: none). The default is the "
+                "libraries the model's code names, with their repositories, not every "
+                "transitive dependency."
+            ),
+        ] = DEFAULT_FAN_OUT_DEPTH,
     ) -> Lineage | None:
         root = ids.to_key(key)
         depth = limits.walk_depth(max_depth)
@@ -77,6 +92,10 @@ class LineageQuery:
         budget = Budget(
             nodes=limits.budget(max_nodes, limits.NODE_BUDGET, "maxNodes"),
             edges=limits.budget(max_edges, limits.EDGE_BUDGET, "maxEdges"),
+            fan_out={
+                Rel.CITES: limits.hops(citation_depth, "citationDepth"),
+                Rel.DEPENDS_ON: limits.hops(dependency_depth, "dependencyDepth"),
+            },
         )
         found = await stands_on(info.context.reader, root, depth, flt, budget)
         if found is None:
@@ -107,14 +126,19 @@ class LineageQuery:
                 raise BadUserInput("cursor not understood", argument="after")
             start_after = (parts[0], parts[1])
         flt = edge_filter(relations, include_inferred=include_inferred)
-        found = await walk_dependents(
-            info.context.reader, root, depth, flt, limits.DEPENDENTS_BUDGET
+        reader = info.context.reader
+        page = await dependents_page(
+            reader, root, depth, flt, limits.DEPENDENTS_BUDGET, start_after, size
         )
-        if found is None:
+        if page is None:
             raise NotFound(f"no entity with key {root!r}", key=root)
-        order = [(d.distance, d.key) for d in found.items]
-        begin = 0 if start_after is None else bisect.bisect_right(order, start_after)
-        page = found.items[begin : begin + size]
+
+        async def walk() -> DependentsRow:
+            found = await walk_dependents(reader, root, depth, flt, limits.DEPENDENTS_BUDGET)
+            if found is None:  # deleted between the page and the counts
+                raise NotFound(f"no entity with key {root!r}", key=root)
+            return found
+
         edges = [
             Dependent(
                 row=d,
@@ -122,15 +146,13 @@ class LineageQuery:
                 distance=d.distance,
                 relations=list(d.relations),
             )
-            for d in page
+            for d in page.items
         ]
         return DependentsConnection(
-            total_count=len(found.items),
-            by_relation=[RelationCount(relation=r, count=n) for r, n in found.by_relation.items()],
-            truncated=found.truncated,
+            summary=Summary(walk),
             edges=edges,
             page_info=PageInfo(
-                has_next_page=begin + size < len(found.items),
+                has_next_page=page.has_next,
                 end_cursor=edges[-1].cursor if edges else None,
             ),
         )

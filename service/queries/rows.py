@@ -141,6 +141,7 @@ class Dependent:
     distance: int
     through: str  # the entity one step nearer the root that it stands on
     relations: tuple[Rel, ...]
+    element_id: str  # Neo4j's, valid in the one read transaction: the next frontier
 
 
 @dataclass(frozen=True)

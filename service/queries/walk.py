@@ -3,32 +3,55 @@
 One query per level expands the whole frontier at once; Python keeps the visited set,
 so no path is ever enumerated (citation graphs would explode). A node and an edge
 budget bound the answer: when one runs out the walk stops and says what it cut.
+
+Two relations fan out: a paper cites 20-60 papers and a repository or package depends
+on 10-50 packages, so their closures reach much of arXiv and PyPI within a few hops.
+The walk follows each of them for at most ``fan_out`` hops along any one path (counted
+on the path that first reached a node), and a path that took one never takes the other:
+by default a model's papers and the papers they cite, its code and the libraries the
+code names with their repositories -- not the whole literature, every transitive
+dependency, or the dependencies of a cited paper's code; callers raise the limits.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
-from shoulders.schema.vocabulary import ENTITY
+from shoulders.schema.vocabulary import ENTITY, Rel
 from shoulders.service.queries.entities import entities_by_keys
 from shoulders.service.queries.filters import EdgeFilter, rel_types
 from shoulders.service.queries.reader import Reader, ReadTx
 from shoulders.service.queries.rows import EdgeRow, Lineage, LineageNode, Truncation
+
+#: Relations that fan out, in the order of a node's hop counts.
+FAN_OUT: tuple[Rel, ...] = (Rel.CITES, Rel.DEPENDS_ON)
+DEFAULT_FAN_OUT_DEPTH = 1
+
+
+def _default_fan_out() -> dict[Rel, int]:
+    return {rel: DEFAULT_FAN_OUT_DEPTH for rel in FAN_OUT}
 
 
 @dataclass(frozen=True)
 class Budget:
     nodes: int
     edges: int
+    # Hops over each fan-out relation along one path; a relation not named: no bound.
+    fan_out: Mapping[Rel, int] = field(default_factory=_default_fan_out)
+
+
+Hops = tuple[int, ...]  # per FAN_OUT relation, on the path that reached a node
 
 
 def _level(flt: EdgeFilter, closing: bool) -> str:
     # ``closing``: only edges back into entities already in the answer (the last level).
+    # Each frontier entry is [key, relations it may no longer follow].
     only = "AND b.key IN $only " if closing else ""
     return (
-        f"UNWIND $frontier AS k MATCH (a:{ENTITY} {{key: k}}) "
+        f"UNWIND $frontier AS f MATCH (a:{ENTITY} {{key: f[0]}}) "
         f"MATCH (a)-[r:{rel_types(flt.relations)}]->(b:{ENTITY}) "
-        f"WHERE {flt.where} {only}"
+        f"WHERE {flt.where} AND NOT type(r) IN f[1] {only}"
         # Group and cut first, read properties after: a frontier of papers expands to
         # tens of thousands of citations of which the budget keeps a few thousand.
         "WITH a.key AS start, type(r) AS rel, b.key AS end, collect(r) AS rs "
@@ -38,7 +61,11 @@ def _level(flt: EdgeFilter, closing: bool) -> str:
 
 
 async def _edges(
-    tx: ReadTx, frontier: list[str], flt: EdgeFilter, limit: int, only: list[str] | None = None
+    tx: ReadTx,
+    frontier: list[list[object]],
+    flt: EdgeFilter,
+    limit: int,
+    only: list[str] | None = None,
 ) -> list[EdgeRow]:
     params = flt.params()
     if only is not None:
@@ -56,6 +83,22 @@ def _by_assertion(props: dict[str, object]) -> str:
     return str(props.get("assertion") or "")
 
 
+def _step(hops: Hops, rel: Rel) -> Hops:
+    return tuple(n + (rel == fan) for n, fan in zip(hops, FAN_OUT, strict=True))
+
+
+def _blocked(hops: Hops, fan_out: Mapping[Rel, int]) -> list[str]:
+    """The fan-out relations a node reached by ``hops`` may not follow: those used up, and
+    every other one once a path has fanned out (a cited paper's code, or a dependency's
+    papers, are not what the root stands on)."""
+    fanned = {fan for n, fan in zip(hops, FAN_OUT, strict=True) if n}
+    return [
+        fan.value
+        for n, fan in zip(hops, FAN_OUT, strict=True)
+        if (fan in fan_out and n >= fan_out[fan]) or (fanned - {fan})
+    ]
+
+
 async def walk_upstream(
     tx: ReadTx, root_key: str, max_depth: int, flt: EdgeFilter, budget: Budget
 ) -> Lineage | None:
@@ -64,15 +107,20 @@ async def walk_upstream(
     if root_key not in roots:
         return None
     distance: dict[str, int] = {root_key: 0}
+    hops: dict[str, Hops] = {root_key: tuple(0 for _ in FAN_OUT)}
     via: dict[str, EdgeRow] = {}
     edges: dict[tuple[str, str, str], EdgeRow] = {}
     frontier = [root_key]
     truncation: Truncation | None = None
+
+    def entries(keys: list[str]) -> list[list[object]]:
+        return [[k, _blocked(hops[k], budget.fan_out)] for k in keys]
+
     for depth in range(1, max_depth + 1):
         if not frontier:
             break
         # One row more than the budget allows tells us the budget was hit.
-        found = await _edges(tx, frontier, flt, budget.edges - len(edges) + 1)
+        found = await _edges(tx, entries(frontier), flt, budget.edges - len(edges) + 1)
         reached: list[str] = []
         omitted_nodes: set[str] = set()
         omitted_edges = 0
@@ -84,10 +132,14 @@ async def walk_upstream(
             elif new and len(distance) >= budget.nodes:
                 cut = cut or "nodes"
             else:
+                step = _step(hops[edge.start], edge.rel)
                 if new:
                     distance[edge.end] = depth
+                    hops[edge.end] = step
                     via[edge.end] = edge
                     reached.append(edge.end)
+                elif distance[edge.end] == depth:  # reached again on this level: fewest hops
+                    hops[edge.end] = tuple(map(min, hops[edge.end], step))
                 edges[edge.id] = edge
                 continue
             omitted_edges += 1
@@ -109,7 +161,7 @@ async def walk_upstream(
         # Depth bound reached: add the edges among the answer from its last level.
         if frontier and len(edges) < budget.edges:
             for edge in await _edges(
-                tx, frontier, flt, budget.edges - len(edges), only=list(distance)
+                tx, entries(frontier), flt, budget.edges - len(edges), only=list(distance)
             ):
                 edges[edge.id] = edge
     entities = await entities_by_keys(tx, list(distance))
