@@ -21,7 +21,7 @@ from neo4j import AsyncDriver
 from bench.stats import Summary
 from shoulders.schema.vocabulary import MODEL_LINEAGE, Rel
 from shoulders.service import limits
-from shoulders.service.queries.dependents import dependents
+from shoulders.service.queries.dependents import dependents, dependents_page
 from shoulders.service.queries.entities import load_entities
 from shoulders.service.queries.explain import explain
 from shoulders.service.queries.filters import EdgeFilter
@@ -36,6 +36,9 @@ STANDS_ON = """query($key: String!, $depth: Int!, $relations: [Relation!]) {
     edges { fromKey relation toKey method confidence
             evidence { source field value url revision } } } }"""
 DEPENDENTS = """query($key: String!) {
+  dependents(key: $key, first: 20) {
+    pageInfo { hasNextPage endCursor } edges { distance relations node { key name } } } }"""
+DEPENDENTS_COUNTED = """query($key: String!) {
   dependents(key: $key, first: 20) {
     totalCount truncated byRelation { relation count } pageInfo { hasNextPage endCursor }
     edges { distance relations node { key name } } } }"""
@@ -113,16 +116,26 @@ def stands_on_call(key: str, depth: int, relations: frozenset[Rel] | None) -> Ca
     return Call(raw, STANDS_ON, {"key": key, "depth": depth, "relations": names})
 
 
-def dependents_call(key: str) -> Call:
-    async def raw(reader: Reader) -> tuple[int, bool]:
-        # What the resolver sends for this selection: the walk, then the page's entities.
-        found = await dependents(reader, key, 3, EdgeFilter(), limits.DEPENDENTS_BUDGET)
-        if found is None:
-            return 0, False
-        await load_entities(reader, [d.key for d in found.items[:20]])
-        return len(found.items), found.truncated
+def dependents_call(key: str, counts: bool = False) -> Call:
+    """The first page of 20; with ``counts`` also totalCount and byRelation (the whole walk).
+    Its size: the dependents walked with counts, the page's items without."""
 
-    return Call(raw, DEPENDENTS, {"key": key})
+    async def raw(reader: Reader) -> tuple[int, bool]:
+        # What the resolver sends for this selection: the page, the walk if counted, then
+        # the page's entities.
+        page = await dependents_page(
+            reader, key, 3, EdgeFilter(), limits.DEPENDENTS_BUDGET, None, 20
+        )
+        if page is None:
+            return 0, False
+        size, cut = len(page.items), False
+        if counts:
+            found = await dependents(reader, key, 3, EdgeFilter(), limits.DEPENDENTS_BUDGET)
+            size, cut = (len(found.items), found.truncated) if found else (0, False)
+        await load_entities(reader, [d.key for d in page.items])
+        return size, cut
+
+    return Call(raw, DEPENDENTS_COUNTED if counts else DEPENDENTS, {"key": key})
 
 
 def explain_call(start: str, end: str) -> Call:

@@ -222,9 +222,16 @@ async def _queries(
                         )
                     )
             step("Bench B: dependents, first page, largest fan-in")
-            calls = [dependents_call(targets.top_base)] * (3 if config.quick else 10)
+            times = 3 if config.quick else 10
+            calls = [dependents_call(targets.top_base)] * times
             out.cases.append(
                 await m.case("dependents, first page, the largest fan-in", "p95 < 100 ms", calls, 1)
+            )
+            calls = [dependents_call(targets.top_base, counts=True)] * times
+            out.cases.append(
+                await m.case(
+                    "dependents, first page with totalCount, the largest fan-in", "", calls, 1
+                )
             )
             step("Bench B: explain and search")
             calls = [explain_call(a, b) for a, b in targets.explain_pairs]
