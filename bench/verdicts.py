@@ -180,7 +180,8 @@ def http_overhead(r: Results) -> Verdict:
             f"execution, JSON both ways): a median of {_ms(fixed)} over the raw time in this run, "
             "as much as a raw query that takes a few milliseconds. And large answers (see "
             "the KiB column) are completed field by field by graphql-core in Python: a "
-            "budget-bound standsOn has some 100 000 fields, which costs more than the Cypher "
+            "standsOn of a few hundred entities with their evidence has tens of thousands of "
+            "fields, which costs more than the Cypher "
             "that found them. Parsing and validation are cached already (see the fixes)."
         )
     return Verdict(
