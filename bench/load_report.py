@@ -19,7 +19,8 @@ def load_test_section(r: Results) -> list[str]:
             HEADING,
             "",
             "The load test was not part of this run: its figures predate the load-test phase. "
-            "`python -m bench` runs it after Bench B; `python -m loadtest` runs it on its own.",
+            "`python -m bench` runs it after Bench B; `python -m loadtest` runs it on its own "
+            "over the recordings' DeepSeek graph.",
             "",
         ]
     f = lt.figures

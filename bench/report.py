@@ -77,6 +77,7 @@ def reproduce(r: Results) -> list[str]:
         ".venv/bin/python -m bench --render artifacts/bench/results.json   # the page again, same figures",
         ".venv/bin/python -m bench --snapshot graph.jsonl.gz --size 100k   # a snapshot for bulk-import",
         ".venv/bin/shoulders bulk-import graph.jsonl.gz                    # into an empty local Neo4j",
+        ".venv/bin/python -m loadtest --clients 8 --seconds 60   # alone, on the recordings' graph",
         "```",
         "",
         "The benchmark refuses a database that holds a graph it did not make (it deletes and "
@@ -480,7 +481,8 @@ METHOD = [
     SECTIONS[11],
     "",
     "- No figure here is asserted by a test; `tests/test_bench_smoke.py` runs the quick mode "
-    "and checks that this page has every section.",
+    "and checks that this page has every section, and that its load test saw no 5xx and no "
+    "unintended error.",
     "- Loading rates count records (nodes + edges) over the time spent in the loader's "
     "writes; the record generator runs on another thread and its time is not the loader's.",
     "- Each loader starts from an emptied database with the schema applied; a warm-up load "
