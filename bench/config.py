@@ -24,6 +24,8 @@ class BenchConfig:
     warm_every_call: bool = True  # one untimed call per (query, root) before timing
     concurrency: int = 8
     concurrency_seconds: float = 30.0
+    load_clients: int = 8  # the load test (loadtest/) after Bench B
+    load_seconds: float = 60.0
     crawl_models: int = 3000  # models in the generated Hub neighbourhood (Bench C)
     crawl_seeds: int = 10  # leaf models the deep seed crawl starts from
     bulk_serve: bool = True  # start the imported graph and build its schema (timed)
@@ -45,6 +47,7 @@ class BenchConfig:
             repeats=1,
             warm_every_call=False,
             concurrency_seconds=4.0,
+            load_seconds=5.0,
             crawl_models=150,
             crawl_seeds=4,
             bulk_serve=False,

@@ -8,6 +8,7 @@ from typing import Any
 from bench.config import BenchConfig
 from bench.crawling import CrawlResult
 from bench.loading import LoadTiming
+from bench.loadtesting import LoadTestResults
 from bench.machine import Machine
 from bench.querying import CaseResult, Load
 from bench.shape import Shape
@@ -60,4 +61,5 @@ class Results:
     loading: LoadingResults = field(default_factory=LoadingResults)
     queries: QueryResults = field(default_factory=QueryResults)
     crawling: CrawlResults = field(default_factory=CrawlResults)
+    load_test: LoadTestResults | None = None  # None: a run from before the load test phase
     orchestrator_rss_mib: float | None = None

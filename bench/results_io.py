@@ -15,11 +15,13 @@ from typing import Any
 from bench.config import BenchConfig
 from bench.crawling import CrawlResult
 from bench.loading import LoadTiming
+from bench.loadtesting import LoadTestResults
 from bench.machine import Machine
 from bench.querying import CaseResult, Load
 from bench.results import CrawlResults, LoadingResults, QueryResults, Results
 from bench.shape import Shape
 from bench.stats import Summary
+from loadtest import LoadFigures
 
 
 def save(results: Results, path: Path) -> Path:
@@ -58,6 +60,12 @@ def _crawling(data: dict[str, Any]) -> CrawlResults:
     return CrawlResults(**{**data, "runs": [CrawlResult(**r) for r in data.get("runs", [])]})
 
 
+def _load_test(data: dict[str, Any] | None) -> LoadTestResults | None:
+    if data is None:  # a run from before the load test was a phase of the benchmark
+        return None
+    return LoadTestResults(**{**data, "figures": LoadFigures.from_dict(data["figures"])})
+
+
 def load(path: Path) -> Results:
     data = json.loads(path.read_text())
     return Results(
@@ -70,5 +78,6 @@ def load(path: Path) -> Results:
             "loading": _loading(data["loading"]),
             "queries": _queries(data["queries"]),
             "crawling": _crawling(data["crawling"]),
+            "load_test": _load_test(data.get("load_test")),
         }
     )

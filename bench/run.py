@@ -1,8 +1,9 @@
 """The whole benchmark, phase by phase; ``python -m bench`` calls ``run`` and writes the page.
 
 Order matters for honesty and for time: the crawl benchmark and the loader samples run
-on a nearly empty database, then the full graph is loaded once through the Loader and
-queried, and last the same graph is imported in bulk beside it and compared.
+on a nearly empty database, then the full graph is loaded once through the Loader,
+queried and put under the load test, and last the same graph is imported in bulk beside
+it and compared.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from bench.crawling import CrawlResult
 from bench.fingerprint import differences, fingerprint, sample_keys
 from bench.hub_fixture import LAB, write_fixture
 from bench.loading import LoadTiming, load_batched, load_naive
+from bench.loadtesting import LoadTestResults, load_test
 from bench.machine import load_average, machine
 from bench.memory import peak_rss_mib
 from bench.querying import (
@@ -261,14 +263,21 @@ async def _queries(
 
 
 def query_phase(
-    config: BenchConfig, settings: Settings, synth: Synth, step: Progress
+    config: BenchConfig, settings: Settings, targets: Targets, step: Progress
 ) -> QueryResults:
-    with db.driver(settings) as driver:
-        targets = choose(synth, driver, settings.neo4j_database, config.roots)
     with serving() as api:
         out = asyncio.run(_queries(config, settings, api.url, targets, step))
         out.api_rss_mib = api.peak_rss_mib()
     return out
+
+
+# --- the load test ----------------------------------------------------------------------------
+def load_test_phase(config: BenchConfig, targets: Targets, step: Progress) -> LoadTestResults:
+    step(
+        f"load test: {config.load_clients} clients for {config.load_seconds:g} s, "
+        "loadtest's mix over Bench B's entities"
+    )
+    return load_test(config, targets)
 
 
 # --- the run ----------------------------------------------------------------------------------
@@ -295,7 +304,10 @@ def run(config: BenchConfig, command: str) -> Results:
     loading = sample_phase(config, settings, synth, step)
     full_load_phase(config, settings, loading, step)
     results.loading = loading
-    results.queries = query_phase(config, settings, synth, step)
+    with db.driver(settings) as driver:
+        targets = choose(synth, driver, settings.neo4j_database, config.roots)
+    results.queries = query_phase(config, settings, targets, step)
+    results.load_test = load_test_phase(config, targets, step)
     bulk_phase(config, settings, synth, loading, step)
     if config.quick:
         step("clean up: the quick run leaves the database empty")

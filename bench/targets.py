@@ -17,6 +17,7 @@ _KIND = 91
 @dataclass(frozen=True)
 class Targets:
     roots: list[str]  # derived models, spread over the whole range
+    root_ids: list[str]  # the same models' Hub ids, for lookups by id
     explain_pairs: list[tuple[str, str]]  # (model, the root of its main line)
     top_base: str  # the base with the largest fan-in
     top_base_fan_in: int  # its direct dependents (relationships in)
@@ -30,6 +31,7 @@ def choose(synth: Synth, driver: Driver, database: str, count: int) -> Targets:
     derived = shape.models - shape.bases
     picks = sorted({shape.bases + Draws(shape.seed, _KIND, k).below(derived) for k in range(count)})
     roots = [synth.model_key(i) for i in picks]
+    root_ids = [synth.models.repo_id(i) for i in picks]
     pairs: list[tuple[str, str]] = []
     lengths: list[int] = []
     for i in picks:
@@ -51,4 +53,4 @@ def choose(synth: Synth, driver: Driver, database: str, count: int) -> Targets:
         variant = d.pick(("instruct", "gguf", "lora", "merge", "chat", "awq"))
         texts.append(f"{d.pick(WORDS)} {d.pick(('7B', '8B', '14B', '70B'))} {variant}")
     top, fan_in = ranked[0] if ranked else (bases[0], 0)
-    return Targets(roots, pairs, top, fan_in, middle, texts, lengths)
+    return Targets(roots, root_ids, pairs, top, fan_in, middle, texts, lengths)

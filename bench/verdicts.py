@@ -15,6 +15,9 @@ from bench.results import Results
 from shoulders.service import limits
 from shoulders.service.queries.walk import DEFAULT_FAN_OUT_DEPTH
 
+#: What a verdict measured when its phase was not part of the run (an older results.json).
+NOT_RUN = "not part of this run"
+
 
 @dataclass(frozen=True)
 class Verdict:
@@ -246,6 +249,34 @@ def memory(r: Results) -> Verdict:
     return Verdict("ingest streams (peak RSS does not grow with the graph)", measured, "", None)
 
 
+def load_test(r: Results) -> Verdict:
+    target = "load test: zero 5xx, no unintended errors"
+    if r.load_test is None:
+        return Verdict(target, NOT_RUN, "", None)
+    f = r.load_test.figures
+    limits_hit = ", ".join(f"{code} {n:,}" for code, n in f.expected_errors.items())
+    unintended = ", ".join(f"{what} ({n:,})" for what, n in f.unintended.items())
+    o = f.overall
+    measured = (
+        f"{f.requests:,} requests, {f.clients} clients, {f.seconds:g} s: "
+        f"5xx **{f.server_errors}**, unintended errors **{sum(f.unintended.values())}**; "
+        f"p50 / p95 / p99 {_ms(o.p50)} / {_ms(o.p95)} / {_ms(o.p99)}"
+    )
+    why = ""
+    if not f.clean:
+        why = (
+            f"{f.server_errors} responses were 5xx and these errors were not the ones the mix "
+            f"asks for: {unintended or 'none'}. See the load test section."
+        )
+    return Verdict(
+        target,
+        measured,
+        f"intended limits hit: {limits_hit or 'none'}",
+        f.clean,
+        why,
+    )
+
+
 def all_verdicts(r: Results) -> list[Verdict]:
     return [
         loader_vs_naive(r),
@@ -254,5 +285,6 @@ def all_verdicts(r: Results) -> list[Verdict]:
         dependents(r),
         http_overhead(r),
         *crawl(r),
+        load_test(r),
         memory(r),
     ]

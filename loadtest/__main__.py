@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from loadtest.figures import LoadFigures
 from loadtest.report import markdown_section, summary, table
 from loadtest.runner import run_load
 from loadtest.server import ensure_graph, served
@@ -28,8 +29,9 @@ def main(argv: list[str] | None = None) -> int:
     else:
         with served() as url:
             result = run_load(url, args.clients, args.seconds)
-    print(table(result))
-    print(summary(result))
+    figures = LoadFigures.of(result)
+    print(table(figures))
+    print(summary(figures))
     return 1 if result.server_errors or result.unintended else 0
 
 

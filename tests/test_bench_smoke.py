@@ -2,12 +2,14 @@
 
 No speed is asserted here: figures come from ``python -m bench`` and live in
 docs/benchmarks.md. These tests only prove that the command runs end to end against
-the test Neo4j and writes every section, and that a snapshot imported in bulk gives
-the graph the Loader writes.
+the test Neo4j and writes every section (the load test's with figures, and without a
+5xx or an unintended error: that is correctness, not speed), and that a snapshot
+imported in bulk gives the graph the Loader writes.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -16,6 +18,7 @@ from pathlib import Path
 import pytest
 from neo4j import Driver
 
+from bench.load_report import HEADING
 from bench.report import SECTIONS
 from bench.shape import Shape
 from bench.synth import Synth
@@ -51,6 +54,45 @@ def test_quick_mode_writes_every_section(graph: Driver, tmp_path: Path) -> None:
     assert "requests per entity" in page
     assert "n/a" not in page.split("## Reproduce")[0], "a target was not measured"
     assert (tmp_path / "results.json").is_file()
+    _check_load_test(page, tmp_path)
+
+
+def _render(results: Path, out: Path) -> str:
+    done = subprocess.run(
+        [sys.executable, "-m", "bench", "--render", str(results), "--out", str(out)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return out.read_text()
+
+
+def _check_load_test(page: str, tmp_path: Path) -> None:
+    """The load test ran as a phase: its figures are on the page and in results.json, and a
+    results.json from before the phase still renders, saying the load test was not run."""
+    section = page.split(HEADING)[1].split("\n## ")[0]
+    assert "8 concurrent clients for 5 s" in section
+    for query in ("standsOn depth 5", "dependents", "explain", "search", "unknown id"):
+        assert f"| {query} | " in section, query
+    all_row = next(line for line in section.splitlines() if line.startswith("| **all** |"))
+    assert int(all_row.split("|")[2]) > 0 and "nan" not in all_row
+    assert "5xx: 0;" in section and "unintended errors: none" in section
+    assert "LIMIT_EXCEEDED" in section and "NOT_FOUND" in section
+    assert "| load test: zero 5xx, no unintended errors |" in page.split("## Reproduce")[0]
+    assert "Zero 5xx and no unintended errors: **met**" in section
+
+    results = tmp_path / "results.json"
+    assert _render(results, tmp_path / "again.md") == page
+    data = json.loads(results.read_text())
+    del data["load_test"]
+    older = tmp_path / "older-results.json"
+    older.write_text(json.dumps(data))
+    old_page = _render(older, tmp_path / "older.md")
+    assert "The load test was not part of this run" in old_page
+    assert "| load test: zero 5xx, no unintended errors | not part of this run |" in old_page
 
 
 def test_a_snapshot_reads_back_as_the_records_written(tmp_path: Path) -> None:
