@@ -98,6 +98,7 @@ def run(
         "skipped_unchanged": report.skipped_unchanged,
         "failed": report.failed,
         "http_requests": report.http.get("total", 0),
+        "per_source": report.per_source,
         "sweep": report.sweep,
         "report": str(path),
     }
