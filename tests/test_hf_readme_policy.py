@@ -7,6 +7,7 @@ what each model still gets.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from neo4j import Driver
@@ -21,6 +22,7 @@ from shoulders.settings import Settings
 from tests.conftest import wipe
 from tests.test_hf_ingest import HF_ONLY, LINEAGE_RELS, RECORDINGS, SEEDS, edges, m
 from tests.test_hf_source import pointed_at
+from tests.test_ingest_runs import cli
 
 DECLARES = "deepseek-ai/DeepSeek-V3.2-Exp"  # cardData.base_model and base_model: tags
 DISTILL = "deepseek-ai/DeepSeek-R1-Distill-Llama-8B"  # declares nothing: lineage in prose only
@@ -154,3 +156,15 @@ def test_what_counts_as_declaring_a_base() -> None:
     # Naming itself, or something that is no Hub id, explains nothing: the card is read.
     assert not declares_base(_model(card_data={"base_model": "acme/tiny-chat"}))
     assert not declares_base(_model(card_data={"base_model": "../my local checkpoint"}))
+
+
+def test_cli_flag_overrides_the_setting(graph: Driver) -> None:
+    done = cli(
+        "ingest", "--replay", str(RECORDINGS), "--source", "hf", "--depth", "0",
+        "--hf-readme", "unexplained", "--seed", f"hf:{DECLARES}", "--seed", f"hf:{DISTILL}",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "HF READMEs: unexplained" in " ".join(done.stderr.split())  # rich wraps lines
+    summary = json.loads(done.stdout.strip().splitlines()[-1])
+    assert summary["per_source"]["hf"] == {"fetched": 2, "readme_read": 1, "readme_skipped": 1}
+    assert cli("ingest", "--hf-readme", "never", "--seed", f"hf:{DISTILL}").returncode == 2
