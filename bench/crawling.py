@@ -3,9 +3,10 @@
 Both crawl the generated neighbourhood (``hub_fixture``) through the replay server,
 which counts every request it answers; that count, not the crawler's own, is the
 figure. The project's crawl is ``run_ingest`` exactly as ``shoulders ingest`` runs it
-(HF source only: the neighbourhood has no papers or code). The naive crawl asks for
-every entity on its own -- ``GET /api/models/{id}`` plus its README per model,
-``GET /api/datasets/{id}`` per dataset -- over the same entities and depth limits.
+(HF source only: the neighbourhood has no papers or code), under either README policy
+(``SHOULDERS_HF_README``). The naive crawl asks for every entity on its own --
+``GET /api/models/{id}`` plus its README per model, ``GET /api/datasets/{id}`` per
+dataset -- over the same entities and depth limits.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from shoulders import db
 from shoulders.ingest.crawl import Item, Limits
 from shoulders.ingest.http import HttpClient, HttpError
 from shoulders.ingest.job import IngestRequest, run_ingest
@@ -26,7 +28,8 @@ from shoulders.ingest.replay.stats import RecordedRequest
 from shoulders.ingest.sources.hf import client as hf_client
 from shoulders.ingest.sources.hf.mapper import map_dataset, map_model
 from shoulders.schema import keys
-from shoulders.settings import Settings, env_names
+from shoulders.schema.vocabulary import ENTITY
+from shoulders.settings import HfReadme, Settings, env_names
 
 
 @dataclass
@@ -40,6 +43,9 @@ class CrawlResult:
     seconds: float = 0.0
     routes: dict[str, int] = field(default_factory=dict)  # listing | model | readme | dataset
     peak_rss_mib: float | None = None
+    readme_policy: str = "always"  # SHOULDERS_HF_README of the project's crawl
+    readme_skipped: int = 0  # READMEs the policy did not read (the run report's count)
+    readme_assertions: int | None = None  # edges with README evidence in the graph after it
 
     @property
     def covered(self) -> int:
@@ -67,13 +73,27 @@ def route(request: RecordedRequest) -> str:
     return "other"
 
 
-def _pointed(settings: Settings, server: ReplayServer, workdir: Path) -> Settings:
+def _pointed(
+    settings: Settings, server: ReplayServer, workdir: Path, hf_readme: HfReadme = "always"
+) -> Settings:
     by_env = {env: name for name, env in env_names().items()}
     updates: dict[str, Any] = {
         by_env[env]: url for env, url in server.endpoints().items() if env in by_env
     }
     updates["report_dir"] = workdir
+    updates["hf_readme"] = hf_readme
     return settings.model_copy(update=updates)
+
+
+def readme_assertions(settings: Settings) -> int:
+    """Edges whose evidence is in a README: what the ``unexplained`` policy may give up."""
+    with db.driver(settings) as driver:
+        records, _, _ = driver.execute_query(
+            f"MATCH (:{ENTITY})-[r]->(:{ENTITY}) "
+            "WHERE r.evidence_field STARTS WITH 'README' RETURN count(r) AS n",
+            database_=settings.neo4j_database,
+        )
+    return int(records[0]["n"])
 
 
 def project_crawl(
@@ -85,10 +105,11 @@ def project_crawl(
     authors: Iterable[str] = (),
     seeds: Iterable[str] = (),
     depth: int = 4,
+    hf_readme: HfReadme = "always",
 ) -> CrawlResult:
     """One ``shoulders ingest`` run against the recordings; the replay server counts."""
     with ReplayServer(recordings) as server:
-        pointed = _pointed(settings, server, workdir)
+        pointed = _pointed(settings, server, workdir, hf_readme)
         request = IngestRequest(
             seeds=[keys.parse_seed(s) for s in seeds],
             hf_authors=list(authors),
@@ -110,6 +131,9 @@ def project_crawl(
         failed=report.failed,
         seconds=seconds,
         routes=dict(Counter(route(r) for r in requests)),
+        readme_policy=hf_readme,
+        readme_skipped=report.per_source.get("hf", {}).get("readme_skipped", 0),
+        readme_assertions=readme_assertions(settings),
     )
 
 

@@ -349,6 +349,37 @@ def crawling(r: Results) -> list[str]:
             ],
             rows,
         ),
+        *_readme_policies(r),
+    ]
+
+
+def _readme_policies(r: Results) -> list[str]:
+    """What the org-wide crawl under SHOULDERS_HF_README=unexplained saved and gave up."""
+    runs = r.crawling.runs
+    default = next((x for x in runs if x.name.startswith("org-wide:")), None)
+    other = next((x for x in runs if x.readme_policy != "always"), None)
+    if default is None or other is None:
+        return []
+    held = (
+        f" The graph held {other.readme_assertions:,} assertions with README evidence after "
+        f"it, {default.readme_assertions:,} after the default's crawl."
+        if other.readme_assertions is not None and default.readme_assertions is not None
+        else ""
+    )
+    return [
+        f"`--hf-readme {other.readme_policy}` (`SHOULDERS_HF_README`, docs/configuration.md) "
+        "reads a model's README only when its metadata declares no base model "
+        f"(`cardData.base_model` or a `base_model:` tag): it read "
+        f"{other.routes.get('readme', 0):,} READMEs and skipped {other.readme_skipped:,}, "
+        f"where the default read {default.routes.get('readme', 0):,}. What it gives up are the "
+        "README-only assertions of the models that declare a base: the prose and Base Model "
+        "table evidence of their lineage (here a sentence that names the declared base again), "
+        "a distill's teacher when the card declares only the student's base, BibTeX papers "
+        f"and links to the publisher's code.{held} Every fine-tune, quantization, adapter and "
+        "merge this generator writes declares its base, so only the cards of the bases are "
+        "read; an organisation whose cards declare none (the DeepSeek-R1 distills, for one) "
+        "pays a README per model under either policy.",
+        "",
     ]
 
 
@@ -426,14 +457,13 @@ def misses(verdicts: list[Verdict]) -> list[str]:
         )
     if "crawl, org-wide" in names:
         ideas.append(
-            "*requests per entity of an org-wide crawl*: the listing already carries the "
-            "metadata (`cardData`, tags, config), so reading the README only when the listing "
-            "leaves lineage unexplained (no `base_model` in `cardData`, or a distill) would "
-            "bring a first crawl near the listing's cost. It would also drop the README-only "
-            "assertions (prose sentences, Base Model tables, BibTeX papers, code links) of the "
-            "models that declare a base, so this page reports the cost instead of changing "
-            "what the graph records. An incremental re-crawl already costs the listing and "
-            "one request per entity outside the author (second row)."
+            "*requests per entity of an org-wide crawl*: `--hf-readme unexplained` skips the "
+            "README of every model whose metadata declares a base; what is left is one README "
+            "per model that declares none, and `/api/models/{id}` for what the crawl reaches "
+            "outside the author. Skipping those READMEs too would leave models like the "
+            "DeepSeek-R1 distills with no lineage at all, so no setting does. An incremental "
+            "re-crawl already costs the listing and one request per entity outside the author "
+            "(the row `org-wide again`)."
         )
     if ideas:
         lines += ["What would meet them, and why it is not done here:", ""]
@@ -486,6 +516,11 @@ FIXES = [
     "401 ms over HTTP in the previous full run). A path now takes at most one hop of each, "
     "and never both (a cited paper's code's dependencies are not what a model stood on): "
     "the same depth-8 walks measured p50 45 ms raw, none cut, before this run.",
+    "- **A README policy for the HF crawl** (`SHOULDERS_HF_README`, `shoulders ingest "
+    "--hf-readme`): `unexplained` reads a model's README only when its metadata declares no "
+    "base, the README requests being most of a first org-wide crawl. It changes what the "
+    "graph records, so it is a setting and the default stays `always`; Bench C measures "
+    "both.",
     "- **`shoulders bulk-import`** (`shoulders/bulk_import.py`, `bulk_csv.py`, "
     "`snapshot.py`): the cold bootstrap through `neo4j-admin database import full`, writing "
     "the Loader's own property maps, offered because it wins by a wide margin on first loads.",

@@ -107,6 +107,11 @@ def crawl_phase(config: BenchConfig, settings: Settings, step: Progress) -> Craw
     crawl("--name", f"org-wide: --hf-author {LAB}", "--author", LAB)
     step("Bench C: the same org-wide crawl again, nothing changed upstream")
     crawl("--name", "org-wide again, nothing changed", "--author", LAB)
+    database.reset(settings)
+    step("Bench C: org-wide crawl, READMEs only where the metadata declares no base")
+    readme = ("--hf-readme", "unexplained")
+    crawl("--name", f"org-wide: --hf-author {LAB} {' '.join(readme)}", "--author", LAB, *readme)
+    out.runs.insert(1, out.runs.pop())  # beside the default's first crawl in the table
     step("Bench C: naive org-wide crawl")
     lab_seeds = [arg for line in lab_file.read_text().split() for arg in ("--seed", line)]
     crawl("--name", "naive: org-wide, one request per entity", "--naive", *lab_seeds)

@@ -14,7 +14,7 @@ import sys
 import time
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 from bench.api_process import free_port
 from bench.crawling import naive_crawl, project_crawl
@@ -27,7 +27,7 @@ from shoulders import db
 from shoulders.bulk_import import run_import, scratch_home, write_csv
 from shoulders.neo4j_server import LocalNeo4j
 from shoulders.schema import constraints
-from shoulders.settings import load_settings
+from shoulders.settings import HfReadme, load_settings
 
 
 def load(args: argparse.Namespace) -> dict[str, Any]:
@@ -99,6 +99,7 @@ def crawl(args: argparse.Namespace) -> dict[str, Any]:
             authors=args.author,
             seeds=args.seed,
             depth=args.depth,
+            hf_readme=args.hf_readme,
         )
     result.peak_rss_mib = peak_rss_mib()
     return result.as_dict()
@@ -129,6 +130,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seed", action="append", default=[])
     p.add_argument("--depth", type=int, default=4)
     p.add_argument("--naive", action="store_true")
+    p.add_argument("--hf-readme", choices=get_args(HfReadme), default="always")
     args = parser.parse_args(argv)
     task = {"load": load, "bulk": bulk, "crawl": crawl}[args.task]
     result = task(args)

@@ -194,6 +194,8 @@ class Crawler:
         for warning in result.warnings:
             if len(self.report.warnings) < 500:
                 self.report.warnings.append(warning)
+        for counter, n in result.counts.items():
+            self.report.bump(source_name, counter, n)
         if result.error is not None:
             self.report.fail(item.key, source_name, result.error)
             failed = self.provenance(source_name, "", None)  # stamps failed_run

@@ -102,6 +102,11 @@ def run_ingest(
                 )
                 crawler.run(request.seeds, _author_listings(crawler, request.hf_authors))
                 report.http = http.stats.as_dict()
+            # Per source: what was fetched, skipped, failed, and the HF READMEs read or skipped.
+            log.info(
+                "crawled",
+                extra={"per_source": report.per_source, "http_requests": report.http.get("total")},
+            )
             result = sweep(driver, database, max_share=request.sweep_max_share, force=request.force)
             report.swept_edges = result.deleted
             report.sweep = result.describe(request.sweep_max_share)

@@ -17,7 +17,7 @@ from shoulders.ingest.crawl import Limits
 from shoulders.ingest.job import IngestRequest, run_ingest
 from shoulders.ingest.runs import ExitCode, RunReport
 from shoulders.schema import keys
-from shoulders.settings import Settings
+from shoulders.settings import HfReadme, Settings
 
 _AGE = re.compile(r"^(\d+)([smhd])$")
 
@@ -42,6 +42,7 @@ def run(
     sweep_max_share: float,
     sources: list[str],
     report_file: Path | None,
+    hf_readme: HfReadme | None = None,
 ) -> ExitCode:
     try:
         seed_keys = [keys.parse_seed(s) for s in seeds]
@@ -54,6 +55,8 @@ def run(
     if replay is not None and not replay.is_dir():
         typer.echo(f"error: --replay {replay}: not a folder", err=True)
         return ExitCode.USAGE
+    if hf_readme is not None:
+        settings = settings.model_copy(update={"hf_readme": hf_readme})
     logs.configure(settings)
     console = Console(stderr=True)
     request = IngestRequest(
@@ -66,7 +69,7 @@ def run(
         sources=frozenset(sources) if sources else None,
     )
     mode = f"replaying recordings from {replay}" if replay else "live against the real APIs"
-    console.print(f"ingest: {mode}")
+    console.print(f"ingest: {mode}; HF READMEs: {settings.hf_readme}")
     status = console.status("crawling", spinner="dots") if console.is_terminal else None
     if status is not None:
         status.start()
@@ -98,6 +101,7 @@ def run(
         "skipped_unchanged": report.skipped_unchanged,
         "failed": report.failed,
         "http_requests": report.http.get("total", 0),
+        "per_source": report.per_source,
         "sweep": report.sweep,
         "report": str(path),
     }
@@ -133,12 +137,21 @@ def ingest(
         list[str], typer.Option("--source", help="Only these sources (default: all)")
     ] = [],  # noqa: B006
     report: Annotated[Path | None, typer.Option(help="Write the JSON run report here")] = None,
+    hf_readme: Annotated[
+        HfReadme | None,
+        typer.Option(
+            help="Read model READMEs always, or only when the metadata declares no base "
+            "(default: SHOULDERS_HF_README)",
+        ),
+    ] = None,
 ) -> None:
     """Crawl what the seeds stand on into the graph (exit 0 ok, 3 partial, 1 failed, 4 busy)."""
     from shoulders.cli import settings_or_exit
 
     settings = settings_or_exit()
     limits = Limits(depth, paper_depth, code_depth, parse_age(max_age))
-    code = run(settings, seed, hf_author, limits, replay, force, sweep_max_share, source, report)
+    code = run(
+        settings, seed, hf_author, limits, replay, force, sweep_max_share, source, report, hf_readme
+    )
     sys.stdout.flush()
     raise typer.Exit(int(code))

@@ -22,6 +22,10 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 #: overridden by NEO4J_PASSWORD everywhere else.
 LOCAL_NEO4J_PASSWORD = "shoulders-local"
 
+#: When the HF ingest reads a model's README: ``always`` (all the prose lineage), or only
+#: when the metadata declares no base model (``unexplained``: about one request less per model).
+HfReadme = Literal["always", "unexplained"]
+
 
 #: The sizes neo4j.conf accepts for heap and page cache (its own list of multipliers).
 _NEO4J_SIZE = re.compile(
@@ -97,6 +101,7 @@ class Settings(BaseSettings):
         REPO_ROOT / "recordings", validation_alias=_env("SHOULDERS_RECORDINGS")
     )
     ingest_batch: int = Field(50, ge=1, le=10_000, validation_alias=_env("SHOULDERS_INGEST_BATCH"))
+    hf_readme: HfReadme = Field("always", validation_alias=_env("SHOULDERS_HF_README"))
     log_format: Literal["auto", "json", "console"] = Field(
         "auto", validation_alias=_env("SHOULDERS_LOG_FORMAT")
     )

@@ -45,6 +45,7 @@ class FetchResult:
     source: str = ""
     requested: str | None = None  # the key asked for, when the source answered another (rename)
     warnings: list[str] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)  # for the run report's per_source
 
 
 @dataclass

@@ -127,6 +127,12 @@ def declared_claims(m: HfModel) -> list[Claim]:
     return claims
 
 
+def declares_base(m: HfModel) -> bool:
+    """Does the metadata name a base model (``cardData.base_model`` or a ``base_model:`` tag)?"""
+    me = keys.hf_model(m.id).lower()
+    return any(c.target.lower() != me for c in declared_claims(m))
+
+
 # --- prose lineage ------------------------------------------------------------------------
 def _subject_names(subject: str) -> list[str]:
     parts = re.split(r"\s*(?:,|&|\band\b)\s*", subject)

@@ -11,7 +11,12 @@ from shoulders.ingest.http import AccessDenied, HttpError, ServicePolicy
 from shoulders.ingest.sources.base import FetchResult, RunContext
 from shoulders.ingest.sources.hf import client as hf_client
 from shoulders.ingest.sources.hf.client import HfClient
-from shoulders.ingest.sources.hf.mapper import map_dataset, map_model, targets_to_resolve
+from shoulders.ingest.sources.hf.mapper import (
+    declares_base,
+    map_dataset,
+    map_model,
+    targets_to_resolve,
+)
 from shoulders.ingest.sources.hf.payloads import Card, HfDataset, HfModel
 from shoulders.schema import keys
 from shoulders.settings import Settings
@@ -121,12 +126,16 @@ class HfSource:
             return FetchResult(key, skipped=True, follow=upstream_follows(stored), source=SOURCE)
         warnings: list[str] = []
         card: Card | None = None
-        try:
-            card = client.card(model.id, model.sha)
-        except AccessDenied as exc:
-            warnings.append(f"{model.id}: card not readable ({exc}); metadata only")
-        except HttpError as exc:
-            return FetchResult(key, error=f"model card: {exc}", source=SOURCE)
+        if not self._reads_readme(model):
+            counts = {"readme_skipped": 1}
+        else:
+            counts = {"readme_read": 1}
+            try:
+                card = client.card(model.id, model.sha)
+            except AccessDenied as exc:
+                warnings.append(f"{model.id}: card not readable ({exc}); metadata only")
+            except HttpError as exc:
+                return FetchResult(key, error=f"model card: {exc}", source=SOURCE, counts=counts)
         if card is not None and len(card.text) > MAX_CARD_CHARS:
             warnings.append(
                 f"{model.id}: README.md has {len(card.text):,} characters; "
@@ -143,7 +152,13 @@ class HfSource:
             mapped.follow,
             source=SOURCE,
             warnings=warnings + mapped.warnings,
+            counts=counts,
         )
+
+    def _reads_readme(self, model: HfModel) -> bool:
+        # `unexplained`: a declared base explains the lineage; the README would add prose
+        # evidence, papers and code links at the price of one request per model.
+        return self.settings.hf_readme == "always" or not declares_base(model)
 
     def _from_dataset(self, dataset: HfDataset, ctx: RunContext) -> FetchResult:
         client = self.client(ctx)
