@@ -34,41 +34,27 @@ QUERY_TIMEOUT_SECONDS = 15.0
 HEALTH_TIMEOUT_SECONDS = 5.0
 
 
-def walk_depth(value: int, name: str = "maxDepth") -> int:
-    if value < 1:
-        raise BadUserInput(f"{name} must be at least 1, got {value}", argument=name)
-    if value > MAX_WALK_DEPTH:
-        raise LimitExceeded(
-            f"{name} must be at most {MAX_WALK_DEPTH}, got {value}",
-            argument=name,
-            limit=MAX_WALK_DEPTH,
-        )
+def _within(value: int, low: int, cap: int, name: str) -> int:
+    """``value`` if low <= value <= cap: below is bad input, above the server's limit."""
+    if value < low:
+        bound = "not be negative" if low == 0 else f"be at least {low}"
+        raise BadUserInput(f"{name} must {bound}, got {value}", argument=name)
+    if value > cap:
+        raise LimitExceeded(f"{name} must be at most {cap}, got {value}", argument=name, limit=cap)
     return value
+
+
+def walk_depth(value: int, name: str = "maxDepth") -> int:
+    return _within(value, 1, MAX_WALK_DEPTH, name)
 
 
 def hops(value: int, name: str) -> int:
     """Hops over one relation along a path: 0 (never follow it) up to MAX_WALK_DEPTH."""
-    if value < 0:
-        raise BadUserInput(f"{name} must not be negative, got {value}", argument=name)
-    if value > MAX_WALK_DEPTH:
-        raise LimitExceeded(
-            f"{name} must be at most {MAX_WALK_DEPTH}, got {value}",
-            argument=name,
-            limit=MAX_WALK_DEPTH,
-        )
-    return value
+    return _within(value, 0, MAX_WALK_DEPTH, name)
 
 
 def page_size(value: int, name: str = "first") -> int:
-    if value < 0:
-        raise BadUserInput(f"{name} must not be negative, got {value}", argument=name)
-    if value > MAX_PAGE_SIZE:
-        raise LimitExceeded(
-            f"{name} must be at most {MAX_PAGE_SIZE}, got {value}",
-            argument=name,
-            limit=MAX_PAGE_SIZE,
-        )
-    return value
+    return _within(value, 0, MAX_PAGE_SIZE, name)
 
 
 def budget(value: int | None, cap: int, name: str) -> int:

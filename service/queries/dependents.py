@@ -97,47 +97,6 @@ async def walk_downstream(
     )
 
 
-async def _page(
-    tx: ReadTx,
-    root_key: str,
-    max_depth: int,
-    flt: EdgeFilter,
-    budget: int,
-    after: Position | None,
-    size: int,
-) -> DependentsPage | None:
-    if after is None or after[0] == 1:
-        rows = await tx.table(
-            _direct_page(flt),
-            root=root_key,
-            after=after[1] if after else "",
-            limit=size + 1,
-            **flt.params(),
-        )
-        if len(rows) > size or max_depth == 1:
-            if not rows and root_key not in await entities_by_keys(tx, [root_key]):
-                return None
-            direct = [
-                Dependent(key, 1, root_key, tuple(sorted(Rel(x) for x in rels)), element_id)
-                for key, element_id, rels in rows
-            ]
-            return DependentsPage(direct[:size], has_next=len(direct) > size)
-    # The page reaches past the direct dependents: which entities are at distance 2
-    # depends on every one nearer, so this page costs the walk.
-    found = await walk_downstream(tx, root_key, max_depth, flt, budget)
-    if found is None:
-        return None
-    start = 0
-    if after is not None:
-        start = next(
-            (i for i, d in enumerate(found.items) if (d.distance, d.key) > after),
-            len(found.items),
-        )
-    return DependentsPage(
-        found.items[start : start + size], has_next=start + size < len(found.items)
-    )
-
-
 async def dependents_page(
     reader: Reader,
     root_key: str,
@@ -150,7 +109,36 @@ async def dependents_page(
     """One page after ``after``; None if no such root."""
 
     async def work(tx: ReadTx) -> DependentsPage | None:
-        return await _page(tx, root_key, max_depth, flt, budget, after, size)
+        if after is None or after[0] == 1:
+            rows = await tx.table(
+                _direct_page(flt),
+                root=root_key,
+                after=after[1] if after else "",
+                limit=size + 1,
+                **flt.params(),
+            )
+            if len(rows) > size or max_depth == 1:
+                if not rows and root_key not in await entities_by_keys(tx, [root_key]):
+                    return None
+                direct = [
+                    Dependent(key, 1, root_key, tuple(sorted(Rel(x) for x in rels)), element_id)
+                    for key, element_id, rels in rows
+                ]
+                return DependentsPage(direct[:size], has_next=len(direct) > size)
+        # The page reaches past the direct dependents: which entities are at distance 2
+        # depends on every one nearer, so this page costs the walk.
+        found = await walk_downstream(tx, root_key, max_depth, flt, budget)
+        if found is None:
+            return None
+        start = 0
+        if after is not None:
+            start = next(
+                (i for i, d in enumerate(found.items) if (d.distance, d.key) > after),
+                len(found.items),
+            )
+        return DependentsPage(
+            found.items[start : start + size], has_next=start + size < len(found.items)
+        )
 
     return await reader.read(work)
 
