@@ -37,16 +37,7 @@ REPO = Path(__file__).resolve().parent.parent
 @pytest.mark.slow
 def test_quick_mode_writes_every_section(graph: Driver, tmp_path: Path) -> None:
     out = tmp_path / "benchmarks.md"
-    done = subprocess.run(
-        [sys.executable, "-m", "bench", "--quick", "--out", str(out), "--workdir", str(tmp_path)],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    page = out.read_text()
+    page = _bench(["--quick", "--out", str(out), "--workdir", str(tmp_path)], out, timeout=600)
     for section in SECTIONS:
         assert section in page, section
     assert "Loader >= 20x the naive loader" in page
@@ -57,17 +48,22 @@ def test_quick_mode_writes_every_section(graph: Driver, tmp_path: Path) -> None:
     _check_load_test(page, tmp_path)
 
 
-def _render(results: Path, out: Path) -> str:
+def _bench(args: list[str], out: Path, timeout: int) -> str:
+    """``python -m bench ARGS``, which must succeed; the page it wrote to ``out``."""
     done = subprocess.run(
-        [sys.executable, "-m", "bench", "--render", str(results), "--out", str(out)],
+        [sys.executable, "-m", "bench", *args],
         cwd=REPO,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=timeout,
         check=False,
     )
     assert done.returncode == 0, done.stderr[-3000:]
     return out.read_text()
+
+
+def _render(results: Path, out: Path) -> str:
+    return _bench(["--render", str(results), "--out", str(out)], out, timeout=120)
 
 
 def _check_load_test(page: str, tmp_path: Path) -> None:
