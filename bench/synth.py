@@ -165,20 +165,39 @@ class Synth:
             )
         if i > 0:
             picks = _distinct(lambda: self.package_law.rank(d) % i, d.between(0, 8), i)
-            for j in sorted(picks):
-                dep = s.package_name(j)
-                spec = f">={d.between(0, 3)}.{d.between(0, 9)}"
-                batch.edges.append(
-                    EdgeRecord(
-                        Rel.DEPENDS_ON,
-                        key,
-                        keys.pypi(dep),
-                        prov,
-                        Evidence("info.requires_dist", f"{dep}{spec}"),
-                        detail=spec,
-                        end_name=dep,
-                    )
+            self._depends_on(
+                batch,
+                key,
+                picks,
+                prov,
+                "info.requires_dist",
+                lambda: f">={d.between(0, 3)}.{d.between(0, 9)}",
+            )
+
+    def _depends_on(
+        self,
+        batch: RecordBatch,
+        key: str,
+        picks: list[int],
+        prov: Provenance,
+        field: str,
+        spec: Callable[[], str],
+    ) -> None:
+        """DEPENDS_ON each picked package in order, its version spec drawn edge by edge."""
+        for j in sorted(picks):
+            dep = self.shape.package_name(j)
+            version = spec()
+            batch.edges.append(
+                EdgeRecord(
+                    Rel.DEPENDS_ON,
+                    key,
+                    keys.pypi(dep),
+                    prov,
+                    Evidence(field, f"{dep}{version}"),
+                    detail=version,
+                    end_name=dep,
                 )
+            )
 
     def _repo(self, batch: RecordBatch, i: int) -> None:
         s = self.shape
@@ -223,20 +242,14 @@ class Synth:
             self.run_id,
         )
         picks = _distinct(lambda: self.package_law.rank(d), d.between(10, 50), s.packages)
-        for j in sorted(picks):
-            dep = s.package_name(j)
-            spec = f"=={d.between(0, 3)}.{d.between(0, 20)}.{d.between(0, 9)}"
-            batch.edges.append(
-                EdgeRecord(
-                    Rel.DEPENDS_ON,
-                    key,
-                    keys.pypi(dep),
-                    manifest,
-                    Evidence("requirements.txt", f"{dep}{spec}"),
-                    detail=spec,
-                    end_name=dep,
-                )
-            )
+        self._depends_on(
+            batch,
+            key,
+            picks,
+            manifest,
+            "requirements.txt",
+            lambda: f"=={d.between(0, 3)}.{d.between(0, 20)}.{d.between(0, 9)}",
+        )
 
     # --- papers: 20-60 citations each, to earlier papers -----------------------------
     def _paper(self, batch: RecordBatch, i: int) -> None:

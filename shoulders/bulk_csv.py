@@ -115,14 +115,20 @@ class CsvSnapshot:
         group = (labels, columns, multi)
         handle = self._node_files.get(group)
         if handle is None:
-            path = self.folder / f"nodes-{len(self._node_files):03d}.csv"
-            handle = path.open("w", encoding="utf-8", newline="")
             header = ["key:ID", ":LABEL", *(f"{name}:{kind}" for name, kind in columns)]
-            handle.write(",".join(header) + "\n")
+            name = f"nodes-{len(self._node_files):03d}.csv"
+            handle = self._open(name, header, self.files.nodes, multi)
             self._node_files[group] = handle
-            self.files.nodes.append(path)
-            if multi:
-                self.files.multiline.append(path)
+        return handle
+
+    def _open(self, name: str, header: list[str], kind: list[Path], multi: bool) -> IO[str]:
+        """A new CSV file with its header, listed under ``kind`` (and as multi-line)."""
+        path = self.folder / name
+        handle = path.open("w", encoding="utf-8", newline="")
+        handle.write(",".join(header) + "\n")
+        kind.append(path)
+        if multi:
+            self.files.multiline.append(path)
         return handle
 
     def _node(self, key: str, props: Mapping[str, Any]) -> None:
@@ -159,14 +165,10 @@ class CsvSnapshot:
     def _edge_file(self, multi: bool) -> IO[str]:
         handle = self._edge_files.get(multi)
         if handle is None:
-            path = self.folder / f"relationships{'-multiline' if multi else ''}.csv"
-            handle = path.open("w", encoding="utf-8", newline="")
             header = [":START_ID", ":END_ID", ":TYPE", *(f"{n}:{t}" for n, t in EDGE_COLUMNS)]
-            handle.write(",".join(header) + "\n")
+            name = f"relationships{'-multiline' if multi else ''}.csv"
+            handle = self._open(name, header, self.files.relationships, multi)
             self._edge_files[multi] = handle
-            self.files.relationships.append(path)
-            if multi:
-                self.files.multiline.append(path)
         return handle
 
     def add(self, batch: RecordBatch) -> None:
