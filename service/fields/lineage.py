@@ -149,7 +149,7 @@ class LineageQuery:
             for d in page.items
         ]
         return DependentsConnection(
-            summary=Summary(walk),
+            summary=Summary(walk, page.walked),
             edges=edges,
             page_info=PageInfo(
                 has_next_page=page.has_next,

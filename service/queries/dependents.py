@@ -27,6 +27,7 @@ Position = tuple[int, str]  # (distance, key): where a page starts after
 class DependentsPage:
     items: list[Dependent]
     has_next: bool
+    walked: Dependents | None = None  # the whole walk, when the page needed it
 
 
 def _level(flt: EdgeFilter, by_id: bool) -> str:
@@ -137,7 +138,9 @@ async def dependents_page(
                 len(found.items),
             )
         return DependentsPage(
-            found.items[start : start + size], has_next=start + size < len(found.items)
+            found.items[start : start + size],
+            has_next=start + size < len(found.items),
+            walked=found,
         )
 
     return await reader.read(work)

@@ -53,11 +53,16 @@ class Dependent:
 class Summary:
     """The whole walk behind the counts: started by the first count field, shared by all."""
 
-    def __init__(self, walk: Callable[[], Awaitable[DependentsRow]]) -> None:
+    def __init__(
+        self, walk: Callable[[], Awaitable[DependentsRow]], walked: DependentsRow | None = None
+    ) -> None:
         self._walk = walk
+        self._walked = walked  # a page past the direct dependents walked them all already
         self._task: asyncio.Task[DependentsRow] | None = None
 
     async def get(self) -> DependentsRow:
+        if self._walked is not None:
+            return self._walked
         if self._task is None:
             self._task = asyncio.ensure_future(self._walk())
         return await self._task
