@@ -8,11 +8,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
 WORKDIR /src
-# shoulders/{schema,ingest,service} are symlinks to the top-level folders: COPY keeps them and the
-# wheel build follows them, so the installed package is complete without the source tree.
+# The wheel carries everything the commands read (the recordings and the Maven POM are package
+# data), so the source tree goes once it is installed.
 COPY . .
 RUN pip install . \
-    && mkdir -p /usr/share/shoulders && cp -r recordings /usr/share/shoulders/recordings \
     && rm -rf /src \
     && useradd --create-home --uid 10001 shoulders \
     && mkdir -p /var/lib/shoulders/reports \
@@ -20,11 +19,10 @@ RUN pip install . \
 
 USER shoulders
 WORKDIR /home/shoulders
-# Defaults of the settings point into the source checkout; in the image they point here.
+# State (run reports, the HTTP cache) under one volume-friendly folder.
 ENV SHOULDERS_API_HOST=0.0.0.0 \
     SHOULDERS_API_PORT=8000 \
-    SHOULDERS_REPORT_DIR=/var/lib/shoulders/reports \
-    SHOULDERS_RECORDINGS=/usr/share/shoulders/recordings \
+    SHOULDERS_HOME=/var/lib/shoulders \
     SHOULDERS_LOG_FORMAT=json
 EXPOSE 8000
 CMD ["shoulders", "serve"]

@@ -14,7 +14,7 @@ from bench.report import write
 from bench.run import run
 from bench.shape import SIZES, Shape
 from bench.synth import Synth
-from shoulders.snapshot import write_snapshot
+from ingest.bulk.snapshot import write_snapshot
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from shoulders.settings import REPO_ROOT
-
+REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = REPO_ROOT / "docs" / "benchmarks.md"
 DEFAULT_WORKDIR = REPO_ROOT / "artifacts" / "bench"
 

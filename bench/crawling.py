@@ -18,17 +18,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ingest.crawl import Item, Limits
+from ingest.http import HttpClient, HttpError
+from ingest.job import IngestRequest, run_ingest
+from ingest.records import Provenance
+from ingest.replay.server import ReplayServer
+from ingest.replay.stats import RecordedRequest
+from ingest.sources.hf import client as hf_client
+from ingest.sources.hf.mapper import map_dataset, map_model
+from schema import keys
+from schema.vocabulary import ENTITY
 from shoulders import db
-from shoulders.ingest.crawl import Item, Limits
-from shoulders.ingest.http import HttpClient, HttpError
-from shoulders.ingest.job import IngestRequest, run_ingest
-from shoulders.ingest.records import Provenance
-from shoulders.ingest.replay.server import ReplayServer
-from shoulders.ingest.replay.stats import RecordedRequest
-from shoulders.ingest.sources.hf import client as hf_client
-from shoulders.ingest.sources.hf.mapper import map_dataset, map_model
-from shoulders.schema import keys
-from shoulders.schema.vocabulary import ENTITY
 from shoulders.settings import HfReadme, Settings, env_names
 
 

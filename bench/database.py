@@ -15,12 +15,12 @@ from pathlib import Path
 
 from neo4j import Driver
 
+from ingest.bulk.admin_import import run_import
+from ingest.bulk.csv_files import ImportFiles
+from schema import constraints
+from schema.vocabulary import ENTITY, OpsLabel
 from shoulders import db
-from shoulders.bulk_csv import ImportFiles
-from shoulders.bulk_import import run_import
 from shoulders.neo4j_server import LocalNeo4j
-from shoulders.schema import constraints
-from shoulders.schema.vocabulary import ENTITY, OpsLabel
 from shoulders.settings import Settings
 
 MARKER = "ShouldersBench"

@@ -15,7 +15,7 @@ from neo4j import Driver
 
 from bench.shape import Kind
 from bench.synth import Synth
-from shoulders.schema.vocabulary import ENTITY, Rel
+from schema.vocabulary import ENTITY, Rel
 
 
 def sample_keys(synth: Synth, per_kind: int = 60) -> list[str]:

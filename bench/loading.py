@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 from neo4j import Driver
 
-from shoulders.ingest.loader import Loader
-from shoulders.ingest.records import RecordBatch
+from ingest.loader import Loader
+from ingest.records import RecordBatch
 
 
 @dataclass(frozen=True)

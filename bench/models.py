@@ -14,7 +14,7 @@ from functools import cached_property
 
 from bench.draw import Draws, Zipf
 from bench.shape import WORDS, Kind, Shape
-from shoulders.schema.vocabulary import Rel
+from schema.vocabulary import Rel
 
 
 class ModelKind(StrEnum):

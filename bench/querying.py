@@ -19,15 +19,15 @@ import httpx
 from neo4j import AsyncDriver
 
 from bench.stats import Summary
-from shoulders.schema.vocabulary import MODEL_LINEAGE, Rel
-from shoulders.service import limits
-from shoulders.service.queries.dependents import dependents, dependents_page
-from shoulders.service.queries.entities import load_entities
-from shoulders.service.queries.explain import explain
-from shoulders.service.queries.filters import EdgeFilter
-from shoulders.service.queries.reader import Reader
-from shoulders.service.queries.search import search
-from shoulders.service.queries.walk import Budget, stands_on
+from schema.vocabulary import MODEL_LINEAGE, Rel
+from service import limits
+from service.queries.dependents import dependents, dependents_page
+from service.queries.entities import load_entities
+from service.queries.explain import explain
+from service.queries.filters import EdgeFilter
+from service.queries.reader import Reader
+from service.queries.search import search
+from service.queries.walk import Budget, stands_on
 
 STANDS_ON = """query($key: String!, $depth: Int!, $relations: [Relation!]) {
   standsOn(key: $key, maxDepth: $depth, relations: $relations) {

@@ -11,7 +11,7 @@ from bench.querying import CaseResult
 from bench.results import Results
 from bench.shape import Kind
 from bench.verdicts import NOT_RUN, Verdict, all_verdicts
-from shoulders.service import limits
+from service import limits
 
 SECTIONS = (
     "## Summary: the targets",
@@ -521,8 +521,8 @@ FIXES = [
     "base, the README requests being most of a first org-wide crawl. It changes what the "
     "graph records, so it is a setting and the default stays `always`; Bench C measures "
     "both.",
-    "- **`shoulders bulk-import`** (`shoulders/bulk_import.py`, `bulk_csv.py`, "
-    "`snapshot.py`): the cold bootstrap through `neo4j-admin database import full`, writing "
+    "- **`shoulders bulk-import`** (`ingest/bulk/`: `admin_import.py`, "
+    "`csv_files.py`, `snapshot.py`): the cold bootstrap through `neo4j-admin database import full`, writing "
     "the Loader's own property maps, offered because it wins by a wide margin on first loads.",
     "",
 ]

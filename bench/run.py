@@ -23,7 +23,7 @@ import httpx
 
 from bench import database
 from bench.api_process import serving
-from bench.config import BenchConfig
+from bench.config import REPO_ROOT, BenchConfig
 from bench.crawling import CrawlResult
 from bench.fingerprint import differences, fingerprint, sample_keys
 from bench.hub_fixture import LAB, write_fixture
@@ -45,9 +45,9 @@ from bench.shape import Shape
 from bench.synth import Synth
 from bench.targets import Targets, choose
 from shoulders import db
-from shoulders.dump import canonical_dump
-from shoulders.service.driver import api_driver
-from shoulders.settings import REPO_ROOT, Settings, load_settings
+from shoulders.db import async_driver
+from shoulders.settings import Settings, load_settings
+from tests.support.dump import canonical_dump
 
 #: Graphs up to this many records are compared whole (canonical dumps).
 DUMP_LIMIT = 400_000
@@ -211,7 +211,7 @@ async def _queries(
         roots=len(targets.roots),
         median_chain=statistics.median(targets.chain_lengths) if targets.chain_lengths else 0,
     )
-    driver = api_driver(settings)
+    driver = async_driver(settings)
     try:
         async with httpx.AsyncClient(base_url=url, timeout=120) as http:
             m = Measurer(driver, settings.neo4j_database, http, config.warm_every_call)

@@ -15,7 +15,7 @@ from functools import cached_property
 from bench.draw import Draws, Zipf
 from bench.models import HUB_RELATION, ModelKind, ModelSpec, ModelSpecs
 from bench.shape import KNOWN_PACKAGES, LIBRARIES, WORDS, Kind, Shape
-from shoulders.ingest.records import (
+from ingest.records import (
     EdgeRecord,
     Evidence,
     NodeRecord,
@@ -23,8 +23,8 @@ from shoulders.ingest.records import (
     Provenance,
     RecordBatch,
 )
-from shoulders.schema import keys
-from shoulders.schema.vocabulary import Label, Method, Rel
+from schema import keys
+from schema.vocabulary import Label, Method, Rel
 
 FETCHED_AT = "2025-06-01T00:00:00Z"
 HF = "https://huggingface.co"

@@ -9,7 +9,7 @@ from neo4j import Driver
 from bench.draw import Draws
 from bench.shape import WORDS
 from bench.synth import Synth
-from shoulders.schema.vocabulary import ENTITY
+from schema.vocabulary import ENTITY
 
 _KIND = 91
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from bench.crawling import CrawlResult
 from bench.querying import CaseResult
 from bench.results import Results
-from shoulders.service import limits
-from shoulders.service.queries.walk import DEFAULT_FAN_OUT_DEPTH
+from service import limits
+from service.queries.walk import DEFAULT_FAN_OUT_DEPTH
 
 #: What a verdict measured when its phase was not part of the run (an older results.json).
 NOT_RUN = "not part of this run"

@@ -23,10 +23,10 @@ from bench.loading import load_batched
 from bench.memory import peak_rss_mib
 from bench.shape import Shape
 from bench.synth import Synth
+from ingest.bulk.admin_import import run_import, scratch_home, write_csv
+from schema import constraints
 from shoulders import db
-from shoulders.bulk_import import run_import, scratch_home, write_csv
 from shoulders.neo4j_server import LocalNeo4j
-from shoulders.schema import constraints
 from shoulders.settings import HfReadme, load_settings
 
 

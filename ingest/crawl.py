@@ -17,13 +17,13 @@ from datetime import UTC, datetime, timedelta
 from neo4j import Driver
 from neo4j.exceptions import DriverError, Neo4jError
 
-from shoulders.ingest.http import HttpClient
-from shoulders.ingest.loader import Loader
-from shoulders.ingest.records import NodeRecord, NodeStatus, Provenance, RecordBatch
-from shoulders.ingest.runs import RunLock, RunReport
-from shoulders.ingest.sources.base import FetchResult, Follow, Source, Stored, utc_now
-from shoulders.schema.keys import label_of
-from shoulders.schema.vocabulary import ENTITY, Rel
+from ingest.http import HttpClient
+from ingest.loader import Loader
+from ingest.records import NodeRecord, NodeStatus, Provenance, RecordBatch
+from ingest.runs import RunLock, RunReport
+from ingest.sources.base import FetchResult, Follow, Source, Stored, utc_now
+from schema.keys import label_of
+from schema.vocabulary import ENTITY, Rel
 from shoulders.settings import Settings
 
 log = logging.getLogger("shoulders.crawl")

@@ -20,17 +20,17 @@ from neo4j.exceptions import (
     SessionExpired,
 )
 
+from ingest.crawl import Crawler, Limits
+from ingest.http import HttpClient
+from ingest.runs import LockBusy, RunLock, RunReport, new_run_id, record_run
+from ingest.sources.base import FetchResult, utc_now
+from ingest.sources.registry import build_sources
+from ingest.sweep import sweep
+from schema import constraints
 from shoulders import db
-from shoulders.ingest.crawl import Crawler, Limits
-from shoulders.ingest.http import HttpClient
-from shoulders.ingest.runs import LockBusy, RunLock, RunReport, new_run_id, record_run
-from shoulders.ingest.sources.base import FetchResult, utc_now
-from shoulders.ingest.sources.registry import build_sources
-from shoulders.ingest.sweep import sweep
-from shoulders.schema import constraints
 from shoulders.settings import Settings, env_names
 
-log = logging.getLogger("shoulders.ingest")
+log = logging.getLogger("ingest")
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ def replaying(settings: Settings, folder: Path | None) -> Iterator[Settings]:
     if folder is None:
         yield settings
         return
-    from shoulders.ingest.replay.server import ReplayServer
+    from ingest.replay.server import ReplayServer
 
     by_env = {env: name for name, env in env_names().items()}
     with ReplayServer(folder) as server:
@@ -131,7 +131,7 @@ def run_ingest(
 def _author_listings(crawler: Crawler, authors: Sequence[str]) -> Iterator[FetchResult]:
     if not authors:
         return
-    from shoulders.ingest.sources.hf.source import HfSource
+    from ingest.sources.hf.source import HfSource
 
     hf = next((s for s in crawler.sources if isinstance(s, HfSource)), None)
     if hf is None:

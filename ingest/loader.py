@@ -14,9 +14,9 @@ from typing import Any
 
 from neo4j import Driver, ManagedTransaction
 
-from shoulders.ingest.records import EdgeRecord, NodeRecord, NodeStatus, RecordBatch
-from shoulders.schema.keys import label_of
-from shoulders.schema.vocabulary import ENTITY, Label, Rel
+from ingest.records import EdgeRecord, NodeRecord, NodeStatus, RecordBatch
+from schema.keys import label_of
+from schema.vocabulary import ENTITY, Label, Rel
 
 ROWS_PER_STATEMENT = 2000
 

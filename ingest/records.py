@@ -14,8 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from shoulders.schema.keys import label_of
-from shoulders.schema.vocabulary import REL_ENDPOINTS, Label, Method, Rel
+from schema.keys import label_of
+from schema.vocabulary import REL_ENDPOINTS, Label, Method, Rel
 
 Scalar = str | int | float | bool | None
 PropValue = Scalar | list[str] | list[int] | list[float]

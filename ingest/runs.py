@@ -23,7 +23,7 @@ from typing import Any
 
 from neo4j import Driver, ManagedTransaction
 
-from shoulders.schema.vocabulary import OpsLabel
+from schema.vocabulary import OpsLabel
 
 LOCK_NAME = "ingest"
 MAX_LISTED_FAILURES = 500

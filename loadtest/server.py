@@ -10,9 +10,9 @@ from pathlib import Path
 
 from bench.api_process import serving
 from shoulders import db
-from shoulders.settings import REPO_ROOT, Settings
+from shoulders.settings import BUNDLED_RECORDINGS, Settings
 
-RECORDINGS = REPO_ROOT / "recordings"
+RECORDINGS = BUNDLED_RECORDINGS
 SEEDS = (
     "hf:deepseek-ai/DeepSeek-R1-Distill-Llama-70B",
     "hf:deepseek-ai/DeepSeek-R1-Distill-Llama-8B",
@@ -33,11 +33,11 @@ def graph_size(settings: Settings) -> tuple[int, int]:
 def ensure_graph(settings: Settings) -> tuple[int, int]:
     """An empty graph gets the bundled recordings' DeepSeek neighbourhood (offline ingest)."""
     if graph_size(settings)[0] == 0:
-        from shoulders.ingest.job import IngestRequest, run_ingest
+        from ingest.job import IngestRequest, run_ingest
 
         # The recordings leave some files out on purpose; their warnings are not news here.
         logging.getLogger("shoulders.replay").setLevel(logging.ERROR)
-        from shoulders.schema.keys import parse_seed
+        from schema.keys import parse_seed
 
         request = IngestRequest(seeds=[parse_seed(s) for s in SEEDS], replay=RECORDINGS)
         report = run_ingest(settings, request)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from neo4j import Driver
 
-from shoulders.schema.vocabulary import ENTITY, Label, OpsLabel
+from schema.vocabulary import ENTITY, Label, OpsLabel
 
 FULLTEXT_INDEX = "entity_search"
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from shoulders.schema.vocabulary import Label
+from schema.vocabulary import Label
 
 _HF_ID = re.compile(r"^[A-Za-z0-9][\w.\-]*(/[\w.\-]+)?$")
 _ARXIV_NEW = re.compile(r"^(\d{4}\.\d{4,5})(v\d+)?$")

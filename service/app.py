@@ -26,16 +26,16 @@ from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
-from shoulders.service import errors, limits
-from shoulders.service.context import Context, make_context
-from shoulders.service.driver import api_driver
-from shoulders.service.metrics import Metrics
-from shoulders.service.middleware import RequestGuard
-from shoulders.service.queries.reader import Reader
-from shoulders.service.schema import schema
+from service import errors, limits
+from service.context import Context, make_context
+from service.metrics import Metrics
+from service.middleware import RequestGuard
+from service.queries.reader import Reader
+from service.schema import schema
+from shoulders.db import async_driver
 from shoulders.settings import Settings
 
-log = logging.getLogger("shoulders.service")
+log = logging.getLogger("service")
 
 
 class AppState:
@@ -94,7 +94,7 @@ def request_error(status: int, message: str) -> JSONResponse:
 
 
 def create_app(
-    settings: Settings, driver_factory: Callable[[Settings], AsyncDriver] = api_driver
+    settings: Settings, driver_factory: Callable[[Settings], AsyncDriver] = async_driver
 ) -> Starlette:
     metrics = Metrics()
     state = AppState(settings, metrics)

@@ -13,12 +13,12 @@ from dataclasses import dataclass
 import strawberry
 from strawberry.dataloader import DataLoader
 
-from shoulders.schema.vocabulary import Rel
-from shoulders.service.queries import entities
-from shoulders.service.queries.entities import Direction
-from shoulders.service.queries.filters import EdgeFilter
-from shoulders.service.queries.reader import Reader
-from shoulders.service.queries.rows import EdgeRow, EntityRow
+from schema.vocabulary import Rel
+from service.queries import entities
+from service.queries.entities import Direction
+from service.queries.filters import EdgeFilter
+from service.queries.reader import Reader
+from service.queries.rows import EdgeRow, EntityRow
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ import binascii
 import json
 from typing import Any
 
-from shoulders.service.errors import BadUserInput
+from service.errors import BadUserInput
 
 
 def encode(kind: str, *parts: Any) -> str:

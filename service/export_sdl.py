@@ -1,7 +1,7 @@
 """Write the schema's SDL to schema/schema.graphql, or check that it matches.
 
-python -m shoulders.service.export_sdl           # write
-python -m shoulders.service.export_sdl --check   # exit 1 when the file drifted
+python -m service.export_sdl           # write
+python -m service.export_sdl --check   # exit 1 when the file drifted
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from shoulders.service.schema import schema
+from service.schema import schema
 
 SDL_PATH = Path(__file__).resolve().parent.parent / "schema" / "schema.graphql"
 
@@ -23,7 +23,7 @@ def main(argv: list[str]) -> int:
     if "--check" in argv:
         current = SDL_PATH.read_text() if SDL_PATH.exists() else ""
         if current != text:
-            print(f"{SDL_PATH} is out of date: run python -m shoulders.service.export_sdl")
+            print(f"{SDL_PATH} is out of date: run python -m service.export_sdl")
             return 1
         return 0
     SDL_PATH.write_text(text)

@@ -26,9 +26,9 @@ from strawberry.extensions import (
 )
 from strawberry.types.execution import ExecutionResult
 
-from shoulders.service import errors, limits
+from service import errors, limits
 
-log = logging.getLogger("shoulders.service")
+log = logging.getLogger("service")
 
 # The limiters' own messages; they set no code, so we recognise them by their words.
 _LIMIT_MESSAGES = ("exceeds maximum operation depth", "aliases found. Allowed:", "tokens.")

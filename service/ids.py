@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from shoulders.schema import keys
-from shoulders.service import limits
-from shoulders.service.errors import BadUserInput
+from schema import keys
+from service import limits
+from service.errors import BadUserInput
 
 _SEED_PREFIXES = ("hf:", "arxiv:", "github:", "pypi:", "doi:")
 

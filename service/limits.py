@@ -6,7 +6,7 @@ limits on arguments are checked by the resolvers before any Cypher runs.
 
 from __future__ import annotations
 
-from shoulders.service.errors import BadUserInput, LimitExceeded
+from service.errors import BadUserInput, LimitExceeded
 
 # --- the query document (schema extensions, checked during validation) ---------
 MAX_QUERY_DEPTH = 10

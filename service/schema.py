@@ -7,12 +7,12 @@ from graphql import GraphQLError
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
-from shoulders.service.extensions import is_client_error, schema_extensions
-from shoulders.service.fields.lineage import LineageQuery
-from shoulders.service.fields.lookups import LookupQuery
-from shoulders.service.fields.runs import RunsQuery
-from shoulders.service.fields.search import SearchQuery
-from shoulders.service.types.convert import ENTITY_TYPES
+from service.extensions import is_client_error, schema_extensions
+from service.fields.lineage import LineageQuery
+from service.fields.lookups import LookupQuery
+from service.fields.runs import RunsQuery
+from service.fields.search import SearchQuery
+from service.types.convert import ENTITY_TYPES
 
 Query = merge_types("Query", (LookupQuery, LineageQuery, SearchQuery, RunsQuery))
 

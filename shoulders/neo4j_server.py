@@ -1,13 +1,13 @@
 """Assemble, configure, start and stop a local Neo4j Community server.
 
-No Docker here: the server's jars come from Maven Central through ``neo4j/pom.xml``
+No Docker here: the server's jars come from Maven Central through ``shoulders/maven/pom.xml``
 into ``<home>/lib`` and the official launcher (``Neo4jCommand``, the class behind the
 ``neo4j`` script of the tarball) runs it as a daemon. Everything lives in one
-git-ignored folder, ``.neo4j/`` by default::
+folder, ``SHOULDERS_NEO4J_HOME`` (by default ``<SHOULDERS_HOME>/neo4j``)::
 
-    .neo4j/lib      jars (server + Browser)      .neo4j/conf   neo4j.conf, written each start
-    .neo4j/data     databases and auth            .neo4j/logs   neo4j.log, debug.log
-    .neo4j/run      neo4j.pid
+    lib      jars (server + Browser)      conf   neo4j.conf, written each start
+    data     databases and auth            logs   neo4j.log, debug.log
+    run      neo4j.pid                     maven  the POM, copied here so Maven's target/ stays here
 """
 
 from __future__ import annotations
@@ -17,14 +17,16 @@ import shutil
 import subprocess
 import time
 from dataclasses import dataclass
+from importlib.resources import files
 from pathlib import Path
 
 from neo4j import GraphDatabase
 from neo4j.exceptions import AuthError, ServiceUnavailable
 
-from shoulders.settings import REPO_ROOT, Settings
+from shoulders.settings import Settings
 
-POM = REPO_ROOT / "neo4j" / "pom.xml"
+#: The Maven POM that lists Neo4j's jars: package data, read through importlib.resources.
+POM = files("shoulders") / "maven" / "pom.xml"
 LAUNCHER = "org.neo4j.server.startup.Neo4jCommand"
 ADMIN = "org.neo4j.server.startup.Neo4jAdminCommand"
 
@@ -86,7 +88,11 @@ class LocalNeo4j:
         if mvn is None:
             raise Neo4jServerError("Maven (mvn) is not on PATH; it is needed to fetch Neo4j's jars")
         self.lib.mkdir(parents=True, exist_ok=True)
-        cmd = [mvn, "-q", "-B", "-f", str(POM), "package", f"-Dlib.dir={self.lib}"]
+        # Maven writes target/ beside the POM: a copy in the home keeps it out of the package.
+        pom = self.home / "maven" / "pom.xml"
+        pom.parent.mkdir(parents=True, exist_ok=True)
+        pom.write_bytes(POM.read_bytes())
+        cmd = [mvn, "-q", "-B", "-f", str(pom), "package", f"-Dlib.dir={self.lib}"]
         done = subprocess.run(cmd, capture_output=True, text=True, check=False)
         if done.returncode != 0 or not self.installed:
             raise Neo4jServerError(

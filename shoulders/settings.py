@@ -8,15 +8,30 @@ strings; a test fails when a field is missing from the docs.
 from __future__ import annotations
 
 import re
+import sys
 from functools import lru_cache
+from importlib.resources import files
 from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from platformdirs import user_data_path
+from pydantic import (
+    AliasChoices,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+#: Where state lives when SHOULDERS_HOME is not set: the user's data folder
+#: (~/.local/share/shoulders on Linux), never the installed package's folder.
+DEFAULT_HOME = user_data_path("shoulders", appauthor=False)
+
+#: The recordings that ship inside the package (read-only package data).
+BUNDLED_RECORDINGS = Path(str(files("ingest") / "recordings"))
 
 #: Local default for the Neo4j password: good for a laptop, documented, and
 #: overridden by NEO4J_PASSWORD everywhere else.
@@ -58,8 +73,12 @@ class Settings(BaseSettings):
     )
     neo4j_database: str = Field("neo4j", validation_alias=_env("NEO4J_DATABASE"))
 
+    # --- Where state lives -------------------------------------------------
+    home: Path = Field(DEFAULT_HOME, validation_alias=_env("SHOULDERS_HOME"))
+
     # --- The local Neo4j server the project assembles and starts ----------
-    neo4j_home: Path = Field(REPO_ROOT / ".neo4j", validation_alias=_env("SHOULDERS_NEO4J_HOME"))
+    # Unset: <SHOULDERS_HOME>/neo4j.
+    neo4j_home: Path = Field(Path(), validation_alias=_env("SHOULDERS_NEO4J_HOME"))
     neo4j_http_port: int = Field(7474, ge=1, le=65535, validation_alias=_env("NEO4J_HTTP_PORT"))
     neo4j_heap: str = Field("1g", validation_alias=_env("SHOULDERS_NEO4J_HEAP"))
     neo4j_pagecache: str = Field("1g", validation_alias=_env("SHOULDERS_NEO4J_PAGECACHE"))
@@ -93,13 +112,12 @@ class Settings(BaseSettings):
     )
 
     # --- Ingest runs --------------------------------------------------------
-    report_dir: Path = Field(REPO_ROOT / "reports", validation_alias=_env("SHOULDERS_REPORT_DIR"))
+    # Unset: <SHOULDERS_HOME>/reports (run reports and the HTTP cache).
+    report_dir: Path = Field(Path(), validation_alias=_env("SHOULDERS_REPORT_DIR"))
     lock_stale_after: float = Field(
         3600.0, gt=0, validation_alias=_env("SHOULDERS_LOCK_STALE_SECONDS")
     )
-    recordings: Path = Field(
-        REPO_ROOT / "recordings", validation_alias=_env("SHOULDERS_RECORDINGS")
-    )
+    recordings: Path = Field(BUNDLED_RECORDINGS, validation_alias=_env("SHOULDERS_RECORDINGS"))
     ingest_batch: int = Field(50, ge=1, le=10_000, validation_alias=_env("SHOULDERS_INGEST_BATCH"))
     hf_readme: HfReadme = Field("always", validation_alias=_env("SHOULDERS_HF_README"))
     log_format: Literal["auto", "json", "console"] = Field(
@@ -148,6 +166,15 @@ class Settings(BaseSettings):
             raise ValueError("must be a Neo4j memory size such as 512m, 1g or 2GiB")
         return value.strip()
 
+    @model_validator(mode="after")
+    def _state_under_home(self) -> Settings:
+        # Folders left unset (or set to an empty string) follow SHOULDERS_HOME.
+        defaults = {"neo4j_home": "neo4j", "report_dir": "reports"}
+        for field, sub in defaults.items():
+            if getattr(self, field) == Path():
+                object.__setattr__(self, field, self.home / sub)
+        return self
+
     @property
     def graphiql_enabled(self) -> bool:
         return self.graphiql if self.graphiql is not None else self.env != "production"
@@ -189,6 +216,15 @@ def load_settings() -> Settings:
             env = names.get(field, field)
             lines.append(f"{env}: {error.get('msg', 'invalid value')}")
         raise SettingsError("invalid configuration: " + "; ".join(lines)) from None
+
+
+def load_settings_or_exit() -> Settings:
+    """The one way commands read their settings: a bad value prints it and exits 2."""
+    try:
+        return load_settings()
+    except SettingsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
 
 
 @lru_cache(maxsize=1)

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from neo4j import Driver
 
-from shoulders.ingest.loader import Loader
-from shoulders.ingest.records import EdgeRecord, Evidence, NodeRecord, Provenance, RecordBatch
-from shoulders.schema import keys
-from shoulders.schema.vocabulary import Label, Method, Rel
+from ingest.loader import Loader
+from ingest.records import EdgeRecord, Evidence, NodeRecord, Provenance, RecordBatch
+from schema import keys
+from schema.vocabulary import Label, Method, Rel
 
 RUN = "20250101T000000Z-apitests"
 FETCHED = "2025-01-01T00:00:00+00:00"

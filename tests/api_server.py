@@ -14,7 +14,7 @@ import httpx
 import uvicorn
 from starlette.applications import Starlette
 
-from shoulders.service.app import AppState
+from service.app import AppState
 
 
 def free_port() -> int:

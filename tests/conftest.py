@@ -30,9 +30,9 @@ for _name in ("HF_TOKEN", "GITHUB_TOKEN", "S2_API_KEY"):
 
 from neo4j import Driver  # noqa: E402
 
+from schema import constraints  # noqa: E402
 from shoulders import db  # noqa: E402
 from shoulders.neo4j_server import LocalNeo4j  # noqa: E402
-from shoulders.schema import constraints  # noqa: E402
 from shoulders.settings import Settings, load_settings  # noqa: E402
 
 SENTINEL = "ShouldersTestSentinel"

@@ -11,11 +11,11 @@ from gql import Client, GraphQLRequest
 from gql.transport.httpx import HTTPXTransport
 from neo4j import Driver
 
-from shoulders.ingest.loader import Loader
-from shoulders.ingest.records import EdgeRecord, Evidence, NodeRecord, Provenance, RecordBatch
-from shoulders.schema import keys
-from shoulders.schema.vocabulary import Label, Method, Rel
-from shoulders.service.app import create_app
+from ingest.loader import Loader
+from ingest.records import EdgeRecord, Evidence, NodeRecord, Provenance, RecordBatch
+from schema import keys
+from schema.vocabulary import Label, Method, Rel
+from service.app import create_app
 from shoulders.settings import Settings
 from tests import api_graph as g
 from tests.api_server import Served, serve

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 from neo4j import Driver
 
-from shoulders.service.app import create_app
+from service.app import create_app
 from shoulders.settings import Settings
 from tests import api_graph as g
 from tests.api_server import Served, serve

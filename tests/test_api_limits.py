@@ -13,8 +13,8 @@ from collections.abc import Iterator
 import pytest
 from neo4j import Driver
 
-from shoulders.service import limits
-from shoulders.service.app import create_app
+from service import limits
+from service.app import create_app
 from shoulders.settings import Settings
 from tests.api_server import Served, free_port, serve
 
@@ -84,7 +84,7 @@ def test_introspection_passes_the_limits(nowhere: Served) -> None:
 def test_internal_errors_are_masked_and_logged_with_the_request_id(
     nowhere: Served, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with caplog.at_level(logging.ERROR, logger="shoulders.service"):
+    with caplog.at_level(logging.ERROR, logger="service"):
         response = nowhere.http.post(
             "/graphql",
             json={"query": '{ model(id: "deepseek-ai/DeepSeek-R1") { key } }'},

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from neo4j import Driver
 
-from shoulders.ingest.job import IngestRequest, run_ingest
-from shoulders.service.app import create_app
-from shoulders.settings import Settings
+from ingest.job import IngestRequest, run_ingest
+from service.app import create_app
+from shoulders.settings import BUNDLED_RECORDINGS, Settings
 from tests.api_server import Served, serve
 from tests.conftest import wipe
 
-RECORDINGS = Path(__file__).resolve().parent.parent / "recordings"
+RECORDINGS = BUNDLED_RECORDINGS
 DISTILL_70B = "hf:model:deepseek-ai/DeepSeek-R1-Distill-Llama-70B"
 SEEDS = [
     "hf:model:deepseek-ai/DeepSeek-R1-Distill-Llama-70B",

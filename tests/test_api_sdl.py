@@ -7,17 +7,17 @@ import subprocess
 import sys
 from pathlib import Path
 
-from shoulders.schema.vocabulary import Label, Rel
-from shoulders.service import export_sdl
+from schema.vocabulary import Label, Rel
+from service import export_sdl
 
 SERVICE = Path(__file__).resolve().parent.parent / "service"
 
 
 def test_checked_in_sdl_matches_the_code() -> None:
     assert export_sdl.SDL_PATH.read_text() == export_sdl.sdl(), (
-        "schema/schema.graphql drifted: run python -m shoulders.service.export_sdl"
+        "schema/schema.graphql drifted: run python -m service.export_sdl"
     )
-    check = [sys.executable, "-m", "shoulders.service.export_sdl", "--check"]
+    check = [sys.executable, "-m", "service.export_sdl", "--check"]
     assert subprocess.run(check, capture_output=True, check=False).returncode == 0
 
 

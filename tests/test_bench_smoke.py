@@ -22,14 +22,14 @@ from bench.load_report import HEADING
 from bench.report import SECTIONS
 from bench.shape import Shape
 from bench.synth import Synth
+from ingest.bulk.csv_files import CsvSnapshot
+from ingest.bulk.snapshot import read_snapshot, write_snapshot
+from ingest.loader import Loader
 from shoulders import db
-from shoulders.bulk_csv import CsvSnapshot
-from shoulders.dump import canonical_dump
-from shoulders.ingest.loader import Loader
 from shoulders.neo4j_server import LocalNeo4j
 from shoulders.settings import Settings
-from shoulders.snapshot import read_snapshot, write_snapshot
 from tests.api_server import free_port
+from tests.support.dump import canonical_dump
 
 REPO = Path(__file__).resolve().parent.parent
 

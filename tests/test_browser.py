@@ -15,7 +15,8 @@ from neo4j import Driver
 from playwright.sync_api import expect, sync_playwright
 
 from shoulders.neo4j_server import LocalNeo4j
-from shoulders.settings import REPO_ROOT, Settings
+from shoulders.settings import Settings
+from tests.support import REPO_ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOT = REPO_ROOT / "artifacts" / "browser" / "neo4j-browser.png"

@@ -21,7 +21,8 @@ import yaml
 
 from shoulders.cli import app
 from shoulders.neo4j_server import LocalNeo4j
-from shoulders.settings import LOCAL_NEO4J_PASSWORD, REPO_ROOT, Settings, env_names
+from shoulders.settings import LOCAL_NEO4J_PASSWORD, Settings, env_names
+from tests.support import REPO_ROOT
 
 COMPOSE = REPO_ROOT / "docker-compose.yml"
 # Read only by the ingest service's shell loop, not by Shoulders itself.
@@ -124,7 +125,7 @@ def test_ports_match_settings_defaults_and_bind_to_localhost(
 def test_api_healthcheck_probes_a_route_the_api_serves(
     services: dict[str, dict[str, Any]],
 ) -> None:
-    from shoulders.service.app import create_app  # builds routes only; no Neo4j until startup
+    from service.app import create_app  # builds routes only; no Neo4j until startup
 
     probe = re.search(
         r"http://127\.0\.0\.1:\d+(/\w+)", " ".join(services["api"]["healthcheck"]["test"])

@@ -12,14 +12,14 @@ from pathlib import Path
 
 from neo4j import Driver
 
+from ingest.loader import Loader
+from ingest.records import EdgeRecord, Evidence, NodeRecord, Provenance, RecordBatch
+from ingest.runs import ExitCode
 from loadtest import run_load
 from loadtest.server import served
-from shoulders.ingest.loader import Loader
-from shoulders.ingest.records import EdgeRecord, Evidence, NodeRecord, Provenance, RecordBatch
-from shoulders.ingest.runs import ExitCode
-from shoulders.schema import keys
-from shoulders.schema.constraints import SCHEMA
-from shoulders.schema.vocabulary import ENTITY, Label, Rel
+from schema import keys
+from schema.constraints import SCHEMA
+from schema.vocabulary import ENTITY, Label, Rel
 from shoulders.settings import Settings
 from tests import api_graph as g
 from tests.test_crash_ingest import slow_copy

@@ -17,12 +17,12 @@ import pytest
 import yaml
 from neo4j import Driver
 
-from shoulders.dump import canonical_dump
-from shoulders.ingest.job import IngestRequest, run_ingest
-from shoulders.ingest.loader import Loader
-from shoulders.ingest.records import RecordBatch
+from ingest.job import IngestRequest, run_ingest
+from ingest.loader import Loader
+from ingest.records import RecordBatch
 from shoulders.settings import Settings
 from tests.conftest import wipe
+from tests.support.dump import canonical_dump
 from tests.test_faults_hf import SEEDS as HF_SEEDS
 from tests.test_hf_ingest import RECORDINGS
 from tests.test_papers_code_ingest import SEEDS as PAPER_CODE_SEEDS

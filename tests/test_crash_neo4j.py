@@ -19,11 +19,12 @@ from pathlib import Path
 import pytest
 from neo4j import Driver
 
+from ingest.job import IngestRequest, run_ingest
 from shoulders import db
-from shoulders.dump import canonical_dump
-from shoulders.ingest.job import IngestRequest, run_ingest
 from shoulders.neo4j_server import LocalNeo4j
-from shoulders.settings import REPO_ROOT, Settings, env_names
+from shoulders.settings import Settings, env_names
+from tests.support import REPO_ROOT
+from tests.support.dump import canonical_dump
 from tests.test_crash_ingest import SEEDS, resolved, seed_args, slow_copy
 from tests.test_hf_ingest import RECORDINGS
 

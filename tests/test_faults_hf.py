@@ -21,13 +21,13 @@ from typing import Any
 import pytest
 from neo4j import Driver
 
-from shoulders.dump import canonical_dump
-from shoulders.ingest import job
-from shoulders.ingest.http import HttpClient
-from shoulders.ingest.job import IngestRequest, run_ingest
-from shoulders.ingest.runs import ExitCode, RunReport
+from ingest import job
+from ingest.http import HttpClient
+from ingest.job import IngestRequest, run_ingest
+from ingest.runs import ExitCode, RunReport
 from shoulders.settings import Settings
 from tests.conftest import wipe
+from tests.support.dump import canonical_dump
 from tests.test_hf_ingest import HF_ONLY, RECORDINGS
 
 FAULTS = Path(__file__).resolve().parent / "recordings_faults"

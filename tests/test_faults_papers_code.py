@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from neo4j import Driver
 
-from shoulders.dump import canonical_dump
-from shoulders.ingest.job import IngestRequest, run_ingest
-from shoulders.ingest.runs import ExitCode, RunReport
+from ingest.job import IngestRequest, run_ingest
+from ingest.runs import ExitCode, RunReport
 from shoulders.settings import Settings
 from tests.conftest import wipe
+from tests.support.dump import canonical_dump
 from tests.test_faults_hf import Graph, assert_nothing_half_written, overlay, waits  # noqa: F401
 from tests.test_papers_code_ingest import RECORDINGS, SOURCES
 from tests.test_papers_code_ingest import SEEDS as PAPER_CODE_SEEDS

@@ -9,8 +9,8 @@ import pytest
 import yaml
 from huggingface_hub import HfApi
 
-from shoulders.ingest.replay.recording import RecordingError
-from shoulders.ingest.replay.server import ReplayServer
+from ingest.replay.recording import RecordingError
+from ingest.replay.server import ReplayServer
 
 
 def _recording(root: Path, name: str, path: str, responses: list[dict[str, object]]) -> None:

@@ -16,12 +16,13 @@ import schemathesis
 from neo4j import Driver
 from schemathesis.generation.case import Case
 
-from shoulders.service import errors, limits
-from shoulders.service.app import create_app
-from shoulders.settings import REPO_ROOT, Settings
+from service import errors, limits
+from service.app import create_app
+from shoulders.settings import Settings
 from tests import api_graph as g
 from tests.api_server import Served, serve
 from tests.conftest import wipe
+from tests.support import REPO_ROOT
 
 SCHEMA = schemathesis.graphql.from_path(REPO_ROOT / "schema" / "schema.graphql")
 CLIENT_CODES = {

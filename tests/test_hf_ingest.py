@@ -8,19 +8,18 @@ must carry -- and its negative facts, which must stay absent.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from neo4j import Driver
 
-from shoulders.dump import canonical_dump
-from shoulders.ingest.crawl import Limits
-from shoulders.ingest.job import IngestRequest, run_ingest
-from shoulders.settings import Settings
+from ingest.crawl import Limits
+from ingest.job import IngestRequest, run_ingest
+from shoulders.settings import BUNDLED_RECORDINGS, Settings
 from tests.conftest import wipe
+from tests.support.dump import canonical_dump
 
-RECORDINGS = Path(__file__).resolve().parent.parent / "recordings"
+RECORDINGS = BUNDLED_RECORDINGS
 SEEDS = [
     "hf:model:deepseek-ai/DeepSeek-R1",
     "hf:model:deepseek-ai/DeepSeek-R1-Zero",

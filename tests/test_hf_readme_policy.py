@@ -12,12 +12,12 @@ from typing import Any
 
 from neo4j import Driver
 
-from shoulders.ingest.crawl import Limits
-from shoulders.ingest.job import IngestRequest, run_ingest
-from shoulders.ingest.replay.server import ReplayServer
-from shoulders.ingest.runs import RunReport
-from shoulders.ingest.sources.hf.mapper import declares_base
-from shoulders.ingest.sources.hf.payloads import HfModel
+from ingest.crawl import Limits
+from ingest.job import IngestRequest, run_ingest
+from ingest.replay.server import ReplayServer
+from ingest.runs import RunReport
+from ingest.sources.hf.mapper import declares_base
+from ingest.sources.hf.payloads import HfModel
 from shoulders.settings import Settings
 from tests.conftest import wipe
 from tests.test_hf_ingest import HF_ONLY, LINEAGE_RELS, RECORDINGS, SEEDS, edges, m

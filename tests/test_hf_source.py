@@ -13,11 +13,11 @@ import yaml
 from neo4j import Driver
 from pydantic import SecretStr
 
-from shoulders.dump import canonical_dump
-from shoulders.ingest.crawl import Limits
-from shoulders.ingest.job import IngestRequest, run_ingest
-from shoulders.ingest.replay.server import ReplayServer
+from ingest.crawl import Limits
+from ingest.job import IngestRequest, run_ingest
+from ingest.replay.server import ReplayServer
 from shoulders.settings import Settings, env_names
+from tests.support.dump import canonical_dump
 from tests.test_hf_ingest import HF_ONLY, RECORDINGS
 
 SECRET = "hf_sEcReT0123456789abcdefTOKEN"

@@ -14,10 +14,10 @@ from pathlib import Path
 import yaml
 from neo4j import Driver
 
-from shoulders.dump import canonical_dump
-from shoulders.ingest.job import IngestRequest, run_ingest
-from shoulders.ingest.runs import RunLock, new_run_id
+from ingest.job import IngestRequest, run_ingest
+from ingest.runs import RunLock, new_run_id
 from shoulders.settings import Settings
+from tests.support.dump import canonical_dump
 from tests.test_hf_ingest import HF_ONLY, RECORDINGS, SEEDS, ingest
 
 HF_MODELS = RECORDINGS / "hf" / "models"

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from neo4j import Driver
 
-from shoulders.main_job import DEEPSEEK_SEEDS
-from shoulders.service.app import create_app
+from service.app import create_app
+from shoulders.cli.up import DEEPSEEK_SEEDS
 from shoulders.settings import Settings
 from tests.api_server import serve
 from tests.test_hf_ingest import RECORDINGS

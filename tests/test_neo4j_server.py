@@ -22,7 +22,8 @@ import pytest
 from neo4j import GraphDatabase
 
 from shoulders.neo4j_server import LocalNeo4j
-from shoulders.settings import REPO_ROOT, Settings, env_names
+from shoulders.settings import Settings, env_names
+from tests.support import REPO_ROOT
 
 LIFECYCLE_HOME = REPO_ROOT / "artifacts" / "neo4j-lifecycle"
 LIFECYCLE_ENV = {

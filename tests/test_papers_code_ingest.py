@@ -9,12 +9,12 @@ from typing import Any
 import pytest
 from neo4j import Driver
 
-from shoulders.ingest.job import IngestRequest, run_ingest
-from shoulders.ingest.replay.server import ReplayServer
-from shoulders.ingest.runs import RunReport
-from shoulders.settings import Settings, env_names
+from ingest.job import IngestRequest, run_ingest
+from ingest.replay.server import ReplayServer
+from ingest.runs import RunReport
+from shoulders.settings import BUNDLED_RECORDINGS, Settings, env_names
 
-RECORDINGS = Path(__file__).resolve().parent.parent / "recordings"
+RECORDINGS = BUNDLED_RECORDINGS
 SOURCES = frozenset({"arxiv", "s2", "github", "pypi"})
 SEEDS = ["arxiv:2412.19437", "github:deepseek-ai/deepseek-v3", "pypi:torch"]
 # Dependencies of transformers that the recordings leave out (reached at code depth 2).

@@ -22,10 +22,11 @@ import yaml
 from huggingface_hub import HfApi
 from huggingface_hub.errors import RepositoryNotFoundError
 
-from shoulders.ingest.replay import RecordingError, ReplayServer
+from ingest.replay import RecordingError, ReplayServer
+from shoulders.settings import BUNDLED_RECORDINGS
 
 REPO = Path(__file__).resolve().parent.parent
-RECORDINGS = REPO / "recordings"
+RECORDINGS = BUNDLED_RECORDINGS
 EXPAND = [
     "sha", "lastModified", "createdAt", "cardData", "tags", "library_name",
     "pipeline_tag", "gated", "downloads", "likes", "config", "author",
@@ -403,7 +404,7 @@ def test_every_model_recording_is_consistent() -> None:
 
 
 def test_command_line_serves_a_folder_and_prints_endpoints() -> None:
-    command = [sys.executable, "-m", "shoulders.ingest.replay", str(RECORDINGS), "--port", "0"]
+    command = [sys.executable, "-m", "ingest.replay", str(RECORDINGS), "--port", "0"]
     with subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
     ) as proc:

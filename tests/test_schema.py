@@ -6,8 +6,8 @@ import sys
 import pytest
 from neo4j import Driver
 
-from shoulders.schema import constraints, keys
-from shoulders.schema.vocabulary import ENTITY, Label, OpsLabel
+from schema import constraints, keys
+from schema.vocabulary import ENTITY, Label, OpsLabel
 from shoulders.settings import Settings
 
 

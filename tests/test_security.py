@@ -24,15 +24,15 @@ from pydantic import SecretStr
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
-from shoulders.dump import canonical_dump
-from shoulders.ingest.job import IngestRequest, run_ingest
-from shoulders.ingest.replay.server import ReplayServer
+from ingest.job import IngestRequest, run_ingest
+from ingest.replay.server import ReplayServer
+from service.app import create_app
+from service.queries.reader import Reader, ReadTx
+from shoulders.db import async_driver
 from shoulders.neo4j_server import LocalNeo4j
-from shoulders.service.app import create_app
-from shoulders.service.driver import api_driver
-from shoulders.service.queries.reader import Reader, ReadTx
 from shoulders.settings import Settings, env_names
 from tests.api_server import free_port, serve
+from tests.support.dump import canonical_dump
 from tests.test_hf_ingest import RECORDINGS
 from tests.test_papers_code_ingest import SEEDS as PAPER_CODE_SEEDS
 
@@ -64,7 +64,7 @@ def test_the_api_driver_can_only_read(graph: Driver, settings: Settings) -> None
     """Every API query runs in a read transaction: Neo4j itself refuses a write there."""
 
     async def attempt() -> None:
-        driver = api_driver(settings)
+        driver = async_driver(settings)
         try:
 
             async def write(tx: ReadTx) -> object:

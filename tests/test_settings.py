@@ -11,7 +11,15 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
-from shoulders.settings import REPO_ROOT, Settings, SettingsError, env_names, load_settings
+from shoulders.settings import (
+    BUNDLED_RECORDINGS,
+    DEFAULT_HOME,
+    Settings,
+    SettingsError,
+    env_names,
+    load_settings,
+)
+from tests.support import REPO_ROOT
 
 DOCS = REPO_ROOT / "docs" / "configuration.md"
 SECRET = "Zq-secret-7f3a9c"  # distinctive, so finding it in output cannot be a coincidence
@@ -123,8 +131,12 @@ def _render_default(default: object) -> str:
         return "unset"
     if isinstance(default, SecretStr):
         default = default.get_secret_value()
-    if isinstance(default, Path):
-        return f"`<repo>/{default.relative_to(REPO_ROOT)}`"
+    if default == Path():
+        return "`<SHOULDERS_HOME>/…`"  # follows SHOULDERS_HOME (the table's text names the folder)
+    if default == DEFAULT_HOME:
+        return "platformdirs' user data folder"
+    if default == BUNDLED_RECORDINGS:
+        return "the bundled recordings"
     if isinstance(default, bool):
         return f"`{str(default).lower()}`"
     if isinstance(default, float) and default.is_integer():

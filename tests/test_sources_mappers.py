@@ -7,20 +7,21 @@ from pathlib import Path
 
 import pytest
 
-from shoulders.ingest.records import EdgeRecord, Provenance
-from shoulders.ingest.sources.arxiv.mapper import map_entry
-from shoulders.ingest.sources.arxiv.payloads import FeedError, parse_feed
-from shoulders.ingest.sources.github.links import find_repos
-from shoulders.ingest.sources.github.manifests import parse_manifest, select_manifests
-from shoulders.ingest.sources.github.mapper import ManifestRead, map_repo, map_sbom
-from shoulders.ingest.sources.github.payloads import Content, Repo, Sbom, Tree
-from shoulders.ingest.sources.pypi.mapper import map_project
-from shoulders.ingest.sources.pypi.payloads import Project
-from shoulders.ingest.sources.s2.mapper import map_references, paper_key, s2_id
-from shoulders.ingest.sources.s2.payloads import ReferencePage
-from shoulders.schema.vocabulary import Method, Rel
+from ingest.records import EdgeRecord, Provenance
+from ingest.sources.arxiv.mapper import map_entry
+from ingest.sources.arxiv.payloads import FeedError, parse_feed
+from ingest.sources.github.links import find_repos
+from ingest.sources.github.manifests import parse_manifest, select_manifests
+from ingest.sources.github.mapper import ManifestRead, map_repo, map_sbom
+from ingest.sources.github.payloads import Content, Repo, Sbom, Tree
+from ingest.sources.pypi.mapper import map_project
+from ingest.sources.pypi.payloads import Project
+from ingest.sources.s2.mapper import map_references, paper_key, s2_id
+from ingest.sources.s2.payloads import ReferencePage
+from schema.vocabulary import Method, Rel
+from shoulders.settings import BUNDLED_RECORDINGS
 
-REC = Path(__file__).resolve().parent.parent / "recordings"
+REC = BUNDLED_RECORDINGS
 PROV = Provenance("test", "http://example.invalid/x", "r1", "2026-01-01T00:00:00Z", "run-1")
 
 

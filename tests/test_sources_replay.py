@@ -8,20 +8,20 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
-from shoulders.ingest.http import HttpClient
-from shoulders.ingest.records import Provenance
-from shoulders.ingest.replay.server import ReplayServer
-from shoulders.ingest.sources.arxiv import client as arxiv_client
-from shoulders.ingest.sources.arxiv.source import ArxivSource
-from shoulders.ingest.sources.base import FetchResult, Source, Stored
-from shoulders.ingest.sources.github.source import GitHubSource
-from shoulders.ingest.sources.pypi.source import PyPISource
-from shoulders.ingest.sources.s2.client import S2Client
-from shoulders.ingest.sources.s2.source import S2Source
-from shoulders.schema.vocabulary import Rel
-from shoulders.settings import Settings, env_names
+from ingest.http import HttpClient
+from ingest.records import Provenance
+from ingest.replay.server import ReplayServer
+from ingest.sources.arxiv import client as arxiv_client
+from ingest.sources.arxiv.source import ArxivSource
+from ingest.sources.base import FetchResult, Source, Stored
+from ingest.sources.github.source import GitHubSource
+from ingest.sources.pypi.source import PyPISource
+from ingest.sources.s2.client import S2Client
+from ingest.sources.s2.source import S2Source
+from schema.vocabulary import Rel
+from shoulders.settings import BUNDLED_RECORDINGS, Settings, env_names
 
-RECORDINGS = Path(__file__).resolve().parent.parent / "recordings"
+RECORDINGS = BUNDLED_RECORDINGS
 
 
 class Context:

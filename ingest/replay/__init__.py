@@ -2,12 +2,12 @@
 
 ``recording`` reads the YAML format (docs/recordings.md), ``routes`` picks the
 recording for a request, ``server`` serves them, ``stats`` counts what was asked.
-``python -m shoulders.ingest.replay DIR`` serves a folder from the command line.
+``python -m ingest.replay DIR`` serves a folder from the command line.
 """
 
-from shoulders.ingest.replay.recording import SERVICES, Recording, RecordingError, load_recordings
-from shoulders.ingest.replay.server import ReplayServer
-from shoulders.ingest.replay.stats import RecordedRequest, ReplayStats
+from ingest.replay.recording import SERVICES, Recording, RecordingError, load_recordings
+from ingest.replay.server import ReplayServer
+from ingest.replay.stats import RecordedRequest, ReplayStats
 
 __all__ = [
     "SERVICES",

@@ -1,4 +1,4 @@
-"""``python -m shoulders.ingest.replay DIR [--port N]``: serve a recording folder."""
+"""``python -m ingest.replay DIR [--port N]``: serve a recording folder."""
 
 from __future__ import annotations
 
@@ -8,13 +8,13 @@ import sys
 import threading
 from pathlib import Path
 
-from shoulders.ingest.replay.recording import RecordingError
-from shoulders.ingest.replay.server import ReplayServer
+from ingest.replay.recording import RecordingError
+from ingest.replay.server import ReplayServer
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m shoulders.ingest.replay",
+        prog="python -m ingest.replay",
         description="Serve recorded API responses (see docs/recordings.md).",
     )
     parser.add_argument("folders", nargs="+", type=Path, help="recording folder(s)")

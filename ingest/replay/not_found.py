@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 
-from shoulders.ingest.replay.recording import ScriptedResponse
+from ingest.replay.recording import ScriptedResponse
 
 _JSON_UTF8 = ("Content-Type", "application/json; charset=utf-8")
 

@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from shoulders.ingest.replay.recording import Recording, RecordingError, ScriptedResponse
+from ingest.replay.recording import Recording, RecordingError, ScriptedResponse
 
 #: Services whose paths match case-insensitively: repo ids on the Hub and owner/repo on GitHub are.
 CASE_INSENSITIVE = frozenset({"hf", "github"})

@@ -19,10 +19,10 @@ from types import TracebackType
 from typing import cast
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from shoulders.ingest.replay.not_found import not_found
-from shoulders.ingest.replay.recording import SERVICES, Recording, ScriptedResponse, load_recordings
-from shoulders.ingest.replay.routes import RouteTable
-from shoulders.ingest.replay.stats import RecordedRequest, ReplayStats, split_credentials
+from ingest.replay.not_found import not_found
+from ingest.replay.recording import SERVICES, Recording, ScriptedResponse, load_recordings
+from ingest.replay.routes import RouteTable
+from ingest.replay.stats import RecordedRequest, ReplayStats, split_credentials
 
 logger = logging.getLogger("shoulders.replay")
 

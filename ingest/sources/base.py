@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import ClassVar, Protocol
 
-from shoulders.ingest.http import HttpClient, ServicePolicy
-from shoulders.ingest.records import Provenance, RecordBatch
-from shoulders.schema.vocabulary import Rel
+from ingest.http import HttpClient, ServicePolicy
+from ingest.records import Provenance, RecordBatch
+from schema.vocabulary import Rel
 from shoulders.settings import Settings
 
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from shoulders.ingest.sources.arxiv.source import ArxivSource
-from shoulders.ingest.sources.base import Source
-from shoulders.ingest.sources.github.source import GitHubSource
-from shoulders.ingest.sources.hf.source import HfSource
-from shoulders.ingest.sources.pypi.source import PyPISource
-from shoulders.ingest.sources.s2.source import S2Source
+from ingest.sources.arxiv.source import ArxivSource
+from ingest.sources.base import Source
+from ingest.sources.github.source import GitHubSource
+from ingest.sources.hf.source import HfSource
+from ingest.sources.pypi.source import PyPISource
+from ingest.sources.s2.source import S2Source
 from shoulders.settings import Settings
 
 #: name -> factory. The order matters only for overlapping key prefixes (none today).

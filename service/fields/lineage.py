@@ -10,22 +10,22 @@ from typing import Annotated
 
 import strawberry
 
-from shoulders.schema.vocabulary import Label, Rel
-from shoulders.service import cursors, ids, limits
-from shoulders.service.context import Info
-from shoulders.service.errors import BadUserInput, NotFound
-from shoulders.service.queries.dependents import dependents as walk_dependents
-from shoulders.service.queries.dependents import dependents_page
-from shoulders.service.queries.explain import explain as shortest_chains
-from shoulders.service.queries.filters import ALL_RELATIONS, EdgeFilter
-from shoulders.service.queries.rows import Dependents as DependentsRow
-from shoulders.service.queries.walk import DEFAULT_FAN_OUT_DEPTH, Budget, stands_on
-from shoulders.service.types.dependents import Dependent, DependentsConnection, Summary
-from shoulders.service.types.enums import Kind, Relation
-from shoulders.service.types.explanation import Explanation
-from shoulders.service.types.lineage import Lineage
-from shoulders.service.types.page_info import PageInfo
-from shoulders.service.types.resolver import resolver
+from schema.vocabulary import Label, Rel
+from service import cursors, ids, limits
+from service.context import Info
+from service.errors import BadUserInput, NotFound
+from service.queries.dependents import dependents as walk_dependents
+from service.queries.dependents import dependents_page
+from service.queries.explain import explain as shortest_chains
+from service.queries.filters import ALL_RELATIONS, EdgeFilter
+from service.queries.rows import Dependents as DependentsRow
+from service.queries.walk import DEFAULT_FAN_OUT_DEPTH, Budget, stands_on
+from service.types.dependents import Dependent, DependentsConnection, Summary
+from service.types.enums import Kind, Relation
+from service.types.explanation import Explanation
+from service.types.lineage import Lineage
+from service.types.page_info import PageInfo
+from service.types.resolver import resolver
 
 
 def edge_filter(

@@ -7,19 +7,19 @@ from typing import TypeVar
 
 import strawberry
 
-from shoulders.service import ids
-from shoulders.service.context import Info
-from shoulders.service.errors import BadUserInput, NotFound
-from shoulders.service.queries.rows import EntityRow
-from shoulders.service.types.convert import to_entity
-from shoulders.service.types.dataset import Dataset
-from shoulders.service.types.entity import Entity
-from shoulders.service.types.model import Model
-from shoulders.service.types.organization import Organization
-from shoulders.service.types.package import Package
-from shoulders.service.types.paper import Paper
-from shoulders.service.types.repository import Repository
-from shoulders.service.types.resolver import resolver
+from service import ids
+from service.context import Info
+from service.errors import BadUserInput, NotFound
+from service.queries.rows import EntityRow
+from service.types.convert import to_entity
+from service.types.dataset import Dataset
+from service.types.entity import Entity
+from service.types.model import Model
+from service.types.organization import Organization
+from service.types.package import Package
+from service.types.paper import Paper
+from service.types.repository import Repository
+from service.types.resolver import resolver
 
 T = TypeVar("T")
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import strawberry
 
-from shoulders.service import limits
-from shoulders.service.context import Info
-from shoulders.service.queries.runs import recent_runs
-from shoulders.service.types.ingest_run import IngestRun
-from shoulders.service.types.resolver import resolver
+from service import limits
+from service.context import Info
+from service.queries.runs import recent_runs
+from service.types.ingest_run import IngestRun
+from service.types.resolver import resolver
 
 
 @strawberry.type

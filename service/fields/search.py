@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import strawberry
 
-from shoulders.service import cursors, limits
-from shoulders.service.context import Info
-from shoulders.service.errors import BadUserInput
-from shoulders.service.queries.search import search as full_text
-from shoulders.service.types.convert import to_entity
-from shoulders.service.types.enums import Kind
-from shoulders.service.types.page_info import PageInfo
-from shoulders.service.types.resolver import resolver
-from shoulders.service.types.search import SearchConnection, SearchHit
+from service import cursors, limits
+from service.context import Info
+from service.errors import BadUserInput
+from service.queries.search import search as full_text
+from service.types.convert import to_entity
+from service.types.enums import Kind
+from service.types.page_info import PageInfo
+from service.types.resolver import resolver
+from service.types.search import SearchConnection, SearchHit
 
 
 @strawberry.type

@@ -14,11 +14,11 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from shoulders.schema.vocabulary import ENTITY, Rel
-from shoulders.service.queries.entities import entities_by_keys
-from shoulders.service.queries.filters import EdgeFilter, rel_types
-from shoulders.service.queries.reader import Reader, ReadTx
-from shoulders.service.queries.rows import Dependent, Dependents
+from schema.vocabulary import ENTITY, Rel
+from service.queries.entities import entities_by_keys
+from service.queries.filters import EdgeFilter, rel_types
+from service.queries.reader import Reader, ReadTx
+from service.queries.rows import Dependent, Dependents
 
 Position = tuple[int, str]  # (distance, key): where a page starts after
 

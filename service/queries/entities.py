@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Literal
 
-from shoulders.schema.vocabulary import ENTITY
-from shoulders.service.queries.filters import ANY_EDGE, EdgeFilter, rel_types
-from shoulders.service.queries.reader import Reader, ReadTx
-from shoulders.service.queries.rows import EdgeRow, EntityRow
+from schema.vocabulary import ENTITY
+from service.queries.filters import ANY_EDGE, EdgeFilter, rel_types
+from service.queries.reader import Reader, ReadTx
+from service.queries.rows import EdgeRow, EntityRow
 
 Direction = Literal["up", "down"]
 

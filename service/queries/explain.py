@@ -7,12 +7,12 @@ deduplicated by their hops and the evidence of each hop loaded once, grouped.
 
 from __future__ import annotations
 
-from shoulders.schema.vocabulary import ENTITY
-from shoulders.service import limits
-from shoulders.service.queries.entities import edges_between, entities_by_keys
-from shoulders.service.queries.filters import EdgeFilter, rel_types
-from shoulders.service.queries.reader import Reader, ReadTx
-from shoulders.service.queries.rows import EdgeRow, Explanation
+from schema.vocabulary import ENTITY
+from service import limits
+from service.queries.entities import edges_between, entities_by_keys
+from service.queries.filters import EdgeFilter, rel_types
+from service.queries.reader import Reader, ReadTx
+from service.queries.rows import EdgeRow, Explanation
 
 # Paths read per query: parallel assertions multiply paths, so read more than asked.
 _PATH_ROWS = 2000

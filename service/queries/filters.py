@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from shoulders.schema.vocabulary import Label, Method, Rel
+from schema.vocabulary import Label, Method, Rel
 
 ALL_RELATIONS: frozenset[Rel] = frozenset(Rel)
 

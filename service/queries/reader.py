@@ -18,7 +18,7 @@ from neo4j import (
     unit_of_work,
 )
 
-from shoulders.service import limits
+from service import limits
 
 T = TypeVar("T")
 

@@ -6,8 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from shoulders.schema.keys import label_of
-from shoulders.schema.vocabulary import Label, Method, Rel
+from schema.keys import label_of
+from schema.vocabulary import Label, Method, Rel
 
 
 @dataclass(frozen=True)

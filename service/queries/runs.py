@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from shoulders.schema.vocabulary import OpsLabel
-from shoulders.service.queries.reader import Reader, ReadTx
-from shoulders.service.queries.rows import RunRow
+from schema.vocabulary import OpsLabel
+from service.queries.reader import Reader, ReadTx
+from service.queries.rows import RunRow
 
 _RECENT = (
     f"MATCH (r:{OpsLabel.INGEST_RUN.value}) "

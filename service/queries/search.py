@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import re
 
-from shoulders.schema.constraints import FULLTEXT_INDEX
-from shoulders.schema.vocabulary import Label
-from shoulders.service import limits
-from shoulders.service.queries.reader import Reader, ReadTx
-from shoulders.service.queries.rows import EntityRow, SearchHit, SearchPage
+from schema.constraints import FULLTEXT_INDEX
+from schema.vocabulary import Label
+from service import limits
+from service.queries.reader import Reader, ReadTx
+from service.queries.rows import EntityRow, SearchHit, SearchPage
 
 _SPECIAL = re.compile(r'([+\-&|!(){}\[\]^"~*?:\\/])')
 _OPERATORS = {"AND", "OR", "NOT", "TO"}

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from shoulders.service.queries.rows import Lineage
-from shoulders.service.render.dot import to_dot
-from shoulders.service.render.json_format import to_json
-from shoulders.service.render.mermaid import to_mermaid
-from shoulders.service.render.tree import to_tree_text
+from service.queries.rows import Lineage
+from service.render.dot import to_dot
+from service.render.json_format import to_json
+from service.render.mermaid import to_mermaid
+from service.render.tree import to_tree_text
 
 FORMATS: dict[str, Callable[[Lineage], str]] = {
     "tree": to_tree_text,

@@ -6,7 +6,7 @@ import json
 from dataclasses import asdict
 from typing import Any
 
-from shoulders.service.queries.rows import EdgeRow, Lineage
+from service.queries.rows import EdgeRow, Lineage
 
 
 def edge_dict(edge: EdgeRow) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shoulders.service.queries.rows import EdgeRow
+from service.queries.rows import EdgeRow
 
 
 def sources(edge: EdgeRow) -> str:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from shoulders.service.queries.rows import Lineage
-from shoulders.service.render.labels import sources
+from service.queries.rows import Lineage
+from service.render.labels import sources
 
 
 def _text(value: str) -> str:

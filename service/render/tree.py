@@ -10,8 +10,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.tree import Tree
 
-from shoulders.service.queries.rows import EdgeRow, EntityRow, Lineage
-from shoulders.service.render.labels import edge_label
+from service.queries.rows import EdgeRow, EntityRow, Lineage
+from service.render.labels import edge_label
 
 
 def _entity(entity: EntityRow) -> str:

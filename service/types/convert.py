@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from shoulders.schema.vocabulary import Label
-from shoulders.service.queries.rows import EntityRow
-from shoulders.service.types.dataset import Dataset
-from shoulders.service.types.entity import Entity
-from shoulders.service.types.license import License
-from shoulders.service.types.model import Model
-from shoulders.service.types.organization import Organization
-from shoulders.service.types.package import Package
-from shoulders.service.types.paper import Paper
-from shoulders.service.types.repository import Repository
+from schema.vocabulary import Label
+from service.queries.rows import EntityRow
+from service.types.dataset import Dataset
+from service.types.entity import Entity
+from service.types.license import License
+from service.types.model import Model
+from service.types.organization import Organization
+from service.types.package import Package
+from service.types.paper import Paper
+from service.types.repository import Repository
 
 CONVERTERS: dict[Label, Callable[[EntityRow], Entity]] = {
     Label.MODEL: Model.from_row,

@@ -14,17 +14,17 @@ from collections.abc import Awaitable, Callable
 
 import strawberry
 
-from shoulders.service.context import Info
-from shoulders.service.errors import NotFound
-from shoulders.service.queries.rows import Dependent as DependentRow
-from shoulders.service.queries.rows import Dependents as DependentsRow
-from shoulders.service.types.convert import to_entity
-from shoulders.service.types.edge import Edge
-from shoulders.service.types.entity import Entity
-from shoulders.service.types.enums import Relation
-from shoulders.service.types.page_info import PageInfo
-from shoulders.service.types.relation_count import RelationCount
-from shoulders.service.types.resolver import resolver
+from service.context import Info
+from service.errors import NotFound
+from service.queries.rows import Dependent as DependentRow
+from service.queries.rows import Dependents as DependentsRow
+from service.types.convert import to_entity
+from service.types.edge import Edge
+from service.types.entity import Entity
+from service.types.enums import Relation
+from service.types.page_info import PageInfo
+from service.types.relation_count import RelationCount
+from service.types.resolver import resolver
 
 
 @strawberry.type(description="One entity that stands on the root, directly or through others.")

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import strawberry
 
-from shoulders.service.context import Info
-from shoulders.service.errors import NotFound
-from shoulders.service.queries.rows import EdgeRow
-from shoulders.service.types.convert import to_entity
-from shoulders.service.types.entity import Entity
-from shoulders.service.types.enums import Method, Relation
-from shoulders.service.types.evidence import Evidence
-from shoulders.service.types.resolver import resolver
+from service.context import Info
+from service.errors import NotFound
+from service.queries.rows import EdgeRow
+from service.types.convert import to_entity
+from service.types.entity import Entity
+from service.types.enums import Method, Relation
+from service.types.evidence import Evidence
+from service.types.resolver import resolver
 
 
 @strawberry.type(

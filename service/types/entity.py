@@ -7,17 +7,17 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 from strawberry.scalars import JSON
 
-from shoulders.service import limits
-from shoulders.service.context import AdjacentKey, Info
-from shoulders.service.queries.filters import ALL_RELATIONS
-from shoulders.service.queries.rows import EntityRow
-from shoulders.service.types.enums import EntityStatus, Kind, Relation
-from shoulders.service.types.resolver import resolver
+from service import limits
+from service.context import AdjacentKey, Info
+from service.queries.filters import ALL_RELATIONS
+from service.queries.rows import EntityRow
+from service.types.enums import EntityStatus, Kind, Relation
+from service.types.resolver import resolver
 
 if TYPE_CHECKING:
-    from shoulders.service.types.edge import Edge
+    from service.types.edge import Edge
 
-EdgeRef = Annotated["Edge", strawberry.lazy("shoulders.service.types.edge")]
+EdgeRef = Annotated["Edge", strawberry.lazy("service.types.edge")]
 
 # Written for the full-text index; not a fact about the entity.
 _HIDDEN = frozenset({"search_text"})
@@ -91,7 +91,7 @@ async def _adjacent(
     per_key: int,
 ) -> list[Edge]:
     # Imported here: edge.py needs the entity types, which need this module first.
-    from shoulders.service.types.edge import Edge
+    from service.types.edge import Edge
 
     rels = frozenset(relations) if relations else ALL_RELATIONS
     load_key = AdjacentKey(

@@ -9,7 +9,7 @@ from typing import TypeAlias
 
 import strawberry
 
-from shoulders.schema import vocabulary
+from schema import vocabulary
 
 strawberry.enum(vocabulary.Label, name="Kind", description="What an entity is.")
 strawberry.enum(

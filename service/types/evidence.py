@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import strawberry
 
-from shoulders.schema.vocabulary import Method as MethodValue
-from shoulders.service.queries.rows import AssertionRow
-from shoulders.service.types.enums import Method
+from schema.vocabulary import Method as MethodValue
+from service.queries.rows import AssertionRow
+from service.types.enums import Method
 
 
 @strawberry.type(description="One source's assertion of an edge.")

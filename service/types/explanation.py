@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import strawberry
 
-from shoulders.service.queries.rows import EdgeRow
-from shoulders.service.queries.rows import Explanation as ExplanationRow
-from shoulders.service.types.convert import to_entity
-from shoulders.service.types.edge import Edge
-from shoulders.service.types.entity import Entity
+from service.queries.rows import EdgeRow
+from service.queries.rows import Explanation as ExplanationRow
+from service.types.convert import to_entity
+from service.types.edge import Edge
+from service.types.entity import Entity
 
 
 @strawberry.type(description="One shortest chain of edges from `from` up to `to`.")

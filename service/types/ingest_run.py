@@ -6,7 +6,7 @@ from typing import Any
 
 import strawberry
 
-from shoulders.service.queries.rows import RunRow
+from service.queries.rows import RunRow
 
 
 def _int(value: Any) -> int:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import strawberry
 
-from shoulders.service.queries.rows import Lineage as LineageRow
-from shoulders.service.queries.rows import LineageNode as LineageNodeRow
-from shoulders.service.types.convert import to_entity
-from shoulders.service.types.edge import Edge
-from shoulders.service.types.entity import Entity
-from shoulders.service.types.truncation import Truncation
+from service.queries.rows import Lineage as LineageRow
+from service.queries.rows import LineageNode as LineageNodeRow
+from service.types.convert import to_entity
+from service.types.edge import Edge
+from service.types.entity import Entity
+from service.types.truncation import Truncation
 
 
 @strawberry.type(description="An entity in a lineage, with how far up it is.")

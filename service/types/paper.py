@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import strawberry
 
-from shoulders.service.queries.rows import EntityRow
-from shoulders.service.types.entity import Entity, common, str_list
+from service.queries.rows import EntityRow
+from service.types.entity import Entity, common, str_list
 
 
 @strawberry.type(description="A paper (arXiv, DOI or Semantic Scholar).")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from shoulders.service.types.enums import Relation
+from service.types.enums import Relation
 
 
 @strawberry.type

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import strawberry
 
-from shoulders.service.types.entity import Entity
-from shoulders.service.types.page_info import PageInfo
+from service.types.entity import Entity
+from service.types.page_info import PageInfo
 
 
 @strawberry.type(description="A match, best first.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from shoulders.service.queries.rows import Truncation as TruncationRow
+from service.queries.rows import Truncation as TruncationRow
 
 
 @strawberry.type(description="What the answer left out because a budget ran out.")

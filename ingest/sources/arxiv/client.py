@@ -11,8 +11,8 @@ import ipaddress
 from collections.abc import Sequence
 from urllib.parse import urlencode, urlsplit
 
-from shoulders.ingest.http import HttpClient, HttpError, ServicePolicy, UpstreamError
-from shoulders.ingest.sources.arxiv.payloads import Feed, FeedError, parse_feed
+from ingest.http import HttpClient, HttpError, ServicePolicy, UpstreamError
+from ingest.sources.arxiv.payloads import Feed, FeedError, parse_feed
 from shoulders.settings import Settings
 
 SERVICE = "arxiv"

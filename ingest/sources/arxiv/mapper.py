@@ -8,18 +8,18 @@ becomes Paper -HAS_CODE-> Repository, inferred, with the sentence as evidence.
 
 from __future__ import annotations
 
-from shoulders.ingest.records import (
+from ingest.records import (
     EdgeRecord,
     Evidence,
     NodeRecord,
     PropValue,
     Provenance,
 )
-from shoulders.ingest.sources.arxiv.payloads import Entry
-from shoulders.ingest.sources.base import Follow, Mapped
-from shoulders.ingest.sources.github.links import find_repos
-from shoulders.schema import keys
-from shoulders.schema.vocabulary import Label, Method, Rel
+from ingest.sources.arxiv.payloads import Entry
+from ingest.sources.base import Follow, Mapped
+from ingest.sources.github.links import find_repos
+from schema import keys
+from schema.vocabulary import Label, Method, Rel
 
 # A link in the abstract or the author's comment is the authors' own pointer, but a
 # paper may also link code it only uses or compares against.

@@ -10,7 +10,7 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
-from shoulders.schema.keys import split_arxiv
+from schema.keys import split_arxiv
 
 _NS = {
     "atom": "http://www.w3.org/2005/Atom",

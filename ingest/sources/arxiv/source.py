@@ -18,16 +18,16 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import ClassVar
 
-from shoulders.ingest.crawl import upstream_follows
-from shoulders.ingest.http import HttpError, RateLimited, ServicePolicy
-from shoulders.ingest.sources.arxiv import client as arxiv
-from shoulders.ingest.sources.arxiv.client import ArxivClient, QueryRefused
-from shoulders.ingest.sources.arxiv.mapper import map_entry
-from shoulders.ingest.sources.arxiv.payloads import Entry
-from shoulders.ingest.sources.base import FetchResult, RunContext
-from shoulders.ingest.sources.s2 import citations
-from shoulders.ingest.sources.s2.client import S2Client
-from shoulders.schema import keys
+from ingest.crawl import upstream_follows
+from ingest.http import HttpError, RateLimited, ServicePolicy
+from ingest.sources.arxiv import client as arxiv
+from ingest.sources.arxiv.client import ArxivClient, QueryRefused
+from ingest.sources.arxiv.mapper import map_entry
+from ingest.sources.arxiv.payloads import Entry
+from ingest.sources.base import FetchResult, RunContext
+from ingest.sources.s2 import citations
+from ingest.sources.s2.client import S2Client
+from schema import keys
 from shoulders.settings import Settings
 
 SOURCE = arxiv.SERVICE

@@ -11,8 +11,8 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-from shoulders.ingest.http import HttpClient, ServicePolicy
-from shoulders.ingest.sources.github.payloads import Content, Repo, Sbom, Tree
+from ingest.http import HttpClient, ServicePolicy
+from ingest.sources.github.payloads import Content, Repo, Sbom, Tree
 from shoulders.settings import Settings
 
 SERVICE = "github"

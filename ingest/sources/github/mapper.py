@@ -9,18 +9,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from shoulders.ingest.records import (
+from ingest.records import (
     EdgeRecord,
     Evidence,
     NodeRecord,
     PropValue,
     Provenance,
 )
-from shoulders.ingest.sources.base import Follow, Mapped
-from shoulders.ingest.sources.github.manifests import Parsed
-from shoulders.ingest.sources.github.payloads import Repo, Sbom
-from shoulders.schema import keys
-from shoulders.schema.vocabulary import Label, Method, Rel
+from ingest.sources.base import Follow, Mapped
+from ingest.sources.github.manifests import Parsed
+from ingest.sources.github.payloads import Repo, Sbom
+from schema import keys
+from schema.vocabulary import Label, Method, Rel
 
 # GitHub's answer when a repository holds several licence files or one it cannot name.
 _NO_ASSERTION = frozenset({"NOASSERTION", ""})

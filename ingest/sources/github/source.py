@@ -15,16 +15,16 @@ from typing import ClassVar
 
 from pydantic import ValidationError
 
-from shoulders.ingest.crawl import upstream_follows
-from shoulders.ingest.http import HttpError, ServicePolicy
-from shoulders.ingest.records import Provenance
-from shoulders.ingest.sources.base import FetchResult, Mapped, RunContext
-from shoulders.ingest.sources.github import client as gh
-from shoulders.ingest.sources.github.client import GitHubClient
-from shoulders.ingest.sources.github.manifests import Parsed, parse_manifest, select_manifests
-from shoulders.ingest.sources.github.mapper import ManifestRead, map_repo, map_sbom
-from shoulders.ingest.sources.github.payloads import Repo, Tree
-from shoulders.schema import keys
+from ingest.crawl import upstream_follows
+from ingest.http import HttpError, ServicePolicy
+from ingest.records import Provenance
+from ingest.sources.base import FetchResult, Mapped, RunContext
+from ingest.sources.github import client as gh
+from ingest.sources.github.client import GitHubClient
+from ingest.sources.github.manifests import Parsed, parse_manifest, select_manifests
+from ingest.sources.github.mapper import ManifestRead, map_repo, map_sbom
+from ingest.sources.github.payloads import Repo, Tree
+from schema import keys
 from shoulders.settings import Settings
 
 SOURCE = gh.SERVICE

@@ -16,8 +16,8 @@ import httpx
 from huggingface_hub import DatasetInfo, HfApi, ModelInfo
 from huggingface_hub.errors import HfHubHTTPError
 
-from shoulders.ingest.http import HttpClient, NotFound, ServicePolicy, UpstreamError
-from shoulders.ingest.sources.hf.payloads import Card, HfDataset, HfModel
+from ingest.http import HttpClient, NotFound, ServicePolicy, UpstreamError
+from ingest.sources.hf.payloads import Card, HfDataset, HfModel
 from shoulders.settings import Settings
 
 SERVICE = "hf"

@@ -17,18 +17,18 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
-from shoulders.ingest.records import (
+from ingest.records import (
     EdgeRecord,
     Evidence,
     NodeRecord,
     PropValue,
     Provenance,
 )
-from shoulders.ingest.sources.base import Follow, Mapped
-from shoulders.ingest.sources.hf import prose
-from shoulders.ingest.sources.hf.payloads import Card, HfDataset, HfModel
-from shoulders.schema import keys
-from shoulders.schema.vocabulary import HF_BASE_RELATIONS, Label, Method, Rel
+from ingest.sources.base import Follow, Mapped
+from ingest.sources.hf import prose
+from ingest.sources.hf.payloads import Card, HfDataset, HfModel
+from schema import keys
+from schema.vocabulary import HF_BASE_RELATIONS, Label, Method, Rel
 
 # library_name values that name a PyPI package (the Hub's names are not all PyPI names).
 LIBRARY_PACKAGES: dict[str, str] = {

@@ -6,19 +6,19 @@ from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from typing import ClassVar
 
-from shoulders.ingest.crawl import upstream_follows
-from shoulders.ingest.http import AccessDenied, HttpError, ServicePolicy
-from shoulders.ingest.sources.base import FetchResult, RunContext
-from shoulders.ingest.sources.hf import client as hf_client
-from shoulders.ingest.sources.hf.client import HfClient
-from shoulders.ingest.sources.hf.mapper import (
+from ingest.crawl import upstream_follows
+from ingest.http import AccessDenied, HttpError, ServicePolicy
+from ingest.sources.base import FetchResult, RunContext
+from ingest.sources.hf import client as hf_client
+from ingest.sources.hf.client import HfClient
+from ingest.sources.hf.mapper import (
     declares_base,
     map_dataset,
     map_model,
     targets_to_resolve,
 )
-from shoulders.ingest.sources.hf.payloads import Card, HfDataset, HfModel
-from shoulders.schema import keys
+from ingest.sources.hf.payloads import Card, HfDataset, HfModel
+from schema import keys
 from shoulders.settings import Settings
 
 SOURCE = "hf"

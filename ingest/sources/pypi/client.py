@@ -15,9 +15,9 @@ from urllib.parse import urlsplit
 
 from pypi_json import PyPIJSON
 
-from shoulders.ingest.http import HttpClient, ServicePolicy
-from shoulders.ingest.sources.pypi.payloads import Project
-from shoulders.ingest.sources.pypi.transport import session_through
+from ingest.http import HttpClient, ServicePolicy
+from ingest.sources.pypi.payloads import Project
+from ingest.sources.pypi.transport import session_through
 from shoulders.settings import Settings
 
 SERVICE = "pypi"

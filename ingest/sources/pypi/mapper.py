@@ -11,19 +11,19 @@ from __future__ import annotations
 
 from packaging.requirements import InvalidRequirement, Requirement
 
-from shoulders.ingest.records import (
+from ingest.records import (
     EdgeRecord,
     Evidence,
     NodeRecord,
     PropValue,
     Provenance,
 )
-from shoulders.ingest.sources.base import Follow, Mapped
-from shoulders.ingest.sources.github.links import find_repos
-from shoulders.ingest.sources.pypi.licences import licence_of
-from shoulders.ingest.sources.pypi.payloads import Info
-from shoulders.schema import keys
-from shoulders.schema.vocabulary import Label, Method, Rel
+from ingest.sources.base import Follow, Mapped
+from ingest.sources.github.links import find_repos
+from ingest.sources.pypi.licences import licence_of
+from ingest.sources.pypi.payloads import Info
+from schema import keys
+from schema.vocabulary import Label, Method, Rel
 
 # project_urls labels that name the code itself (lower-cased); others only link to it.
 _SOURCE_LABELS = frozenset({"source", "source code", "repository", "code", "github", "sources"})

@@ -11,13 +11,13 @@ from typing import ClassVar
 
 from pydantic import ValidationError
 
-from shoulders.ingest.crawl import upstream_follows
-from shoulders.ingest.http import HttpError, ServicePolicy
-from shoulders.ingest.sources.base import FetchResult, RunContext
-from shoulders.ingest.sources.pypi import client as pypi
-from shoulders.ingest.sources.pypi.client import PyPIClient
-from shoulders.ingest.sources.pypi.mapper import map_project
-from shoulders.schema import keys
+from ingest.crawl import upstream_follows
+from ingest.http import HttpError, ServicePolicy
+from ingest.sources.base import FetchResult, RunContext
+from ingest.sources.pypi import client as pypi
+from ingest.sources.pypi.client import PyPIClient
+from ingest.sources.pypi.mapper import map_project
+from schema import keys
 from shoulders.settings import Settings
 
 SOURCE = pypi.SERVICE

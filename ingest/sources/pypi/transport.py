@@ -15,7 +15,7 @@ import requests
 from requests.adapters import BaseAdapter
 from requests.structures import CaseInsensitiveDict
 
-from shoulders.ingest.http import HttpClient
+from ingest.http import HttpClient
 
 
 class HttpClientAdapter(BaseAdapter):

@@ -13,11 +13,11 @@ from collections.abc import Iterator, Mapping, Sequence
 
 from pydantic import ValidationError
 
-from shoulders.ingest.http import HttpError, NotFound, RateLimited
-from shoulders.ingest.sources.base import FetchResult, RunContext
-from shoulders.ingest.sources.s2.client import SERVICE, S2Client
-from shoulders.ingest.sources.s2.mapper import map_references, s2_id
-from shoulders.ingest.sources.s2.payloads import Paper, Reference
+from ingest.http import HttpError, NotFound, RateLimited
+from ingest.sources.base import FetchResult, RunContext
+from ingest.sources.s2.client import SERVICE, S2Client
+from ingest.sources.s2.mapper import map_references, s2_id
+from ingest.sources.s2.payloads import Paper, Reference
 
 #: For papers whose metadata comes from elsewhere, the batch only has to say "known".
 PRESENCE_FIELDS = "title"

@@ -14,9 +14,9 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from shoulders.ingest.http import HttpClient, ServicePolicy, UpstreamError
-from shoulders.ingest.sources.arxiv.client import polite_interval
-from shoulders.ingest.sources.s2.payloads import Paper, ReferencePage
+from ingest.http import HttpClient, ServicePolicy, UpstreamError
+from ingest.sources.arxiv.client import polite_interval
+from ingest.sources.s2.payloads import Paper, ReferencePage
 from shoulders.settings import Settings
 
 SERVICE = "s2"

@@ -9,17 +9,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from shoulders.ingest.records import (
+from ingest.records import (
     EdgeRecord,
     Evidence,
     NodeRecord,
     PropValue,
     Provenance,
 )
-from shoulders.ingest.sources.base import Follow, Mapped
-from shoulders.ingest.sources.s2.payloads import Paper, Reference
-from shoulders.schema import keys
-from shoulders.schema.vocabulary import Label, Method, Rel
+from ingest.sources.base import Follow, Mapped
+from ingest.sources.s2.payloads import Paper, Reference
+from schema import keys
+from schema.vocabulary import Label, Method, Rel
 
 # S2 resolves references by parsing PDFs; a small share point at the wrong paper.
 REFERENCE_CONFIDENCE = 0.9

@@ -16,13 +16,13 @@ from typing import ClassVar
 
 from pydantic import ValidationError
 
-from shoulders.ingest.http import HttpError, ServicePolicy
-from shoulders.ingest.sources.base import FetchResult, RunContext
-from shoulders.ingest.sources.s2 import client as s2
-from shoulders.ingest.sources.s2.citations import references_of
-from shoulders.ingest.sources.s2.client import S2Client
-from shoulders.ingest.sources.s2.mapper import map_paper, s2_id
-from shoulders.ingest.sources.s2.payloads import Paper
+from ingest.http import HttpError, ServicePolicy
+from ingest.sources.base import FetchResult, RunContext
+from ingest.sources.s2 import client as s2
+from ingest.sources.s2.citations import references_of
+from ingest.sources.s2.client import S2Client
+from ingest.sources.s2.mapper import map_paper, s2_id
+from ingest.sources.s2.payloads import Paper
 from shoulders.settings import Settings
 
 SOURCE = s2.SERVICE

@@ -13,7 +13,7 @@ from typing import Any
 
 from neo4j import Driver
 
-from shoulders.schema.vocabulary import ENTITY
+from schema.vocabulary import ENTITY
 
 VOLATILE = frozenset(
     {"fetched_at", "run_id", "fetched_run", "failed_run", "stale_run", "assertion"}

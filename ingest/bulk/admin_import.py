@@ -5,7 +5,7 @@ The Loader writes batched MERGEs into a running server, which is what a crawl ne
 records does not need MERGE: ``neo4j-admin database import full`` writes the store
 files directly, with the server stopped, about ten times faster than the Loader at 1M
 entities (docs/benchmarks.md). The graph is the same: the CSV rows carry the Loader's
-own property maps (``bulk_csv``). After the import the server starts and the schema is
+own property maps (``csv_files``). After the import the server starts and the schema is
 applied, which builds the uniqueness constraints and the full-text index.
 
 Only into an empty database, or over one with ``--force``: the import replaces the
@@ -16,21 +16,17 @@ from __future__ import annotations
 
 import re
 import shutil
-import tempfile
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
 
-import typer
-
+from ingest.bulk.csv_files import ARRAY_DELIMITER, CsvSnapshot, ImportFiles
+from ingest.records import RecordBatch
+from schema import constraints
+from schema.vocabulary import ENTITY
 from shoulders import db
-from shoulders.bulk_csv import ARRAY_DELIMITER, CsvSnapshot, ImportFiles
-from shoulders.ingest.records import RecordBatch
-from shoulders.neo4j_server import LocalNeo4j, Neo4jServerError
-from shoulders.schema import constraints
-from shoulders.snapshot import read_snapshot
+from shoulders.neo4j_server import LocalNeo4j
 
 _DONE = re.compile(
     r"IMPORT DONE in (?P<time>[^.]+)\.\s*Imported:\s*(?P<nodes>\d+) nodes\s*(?P<rels>\d+) relationships",
@@ -118,45 +114,11 @@ def bootstrap(
     )
 
 
-def bulk_import(
-    snapshot: Annotated[
-        list[Path],
-        typer.Argument(help="Record snapshot files (JSON lines, see shoulders.snapshot)"),
-    ],
-    force: Annotated[
-        bool, typer.Option(help="Replace a database that already holds entities")
-    ] = False,
-) -> None:
-    """First load of a large snapshot: neo4j-admin import into the local Neo4j, then the schema."""
-    from shoulders.cli import settings_or_exit
-
-    settings = settings_or_exit()
-    server = LocalNeo4j(settings)
-    try:
-        if not force and _holds_entities(server):
-            typer.echo("error: the database holds entities; --force replaces it", err=True)
-            raise typer.Exit(2)
-        server.stop()
-        with tempfile.TemporaryDirectory(prefix="shoulders-import-") as tmp:
-            result = bootstrap(server, read_snapshot(snapshot), Path(tmp))
-    except (BulkImportError, Neo4jServerError, OSError, ValueError) as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(1) from None
-    typer.echo(
-        f"imported {result.nodes} nodes and {result.relationships} relationships in "
-        f"{result.total_seconds:.0f}s (CSV {result.csv_seconds:.0f}s, import "
-        f"{result.import_seconds:.0f}s, start {result.start_seconds:.0f}s, schema "
-        f"{result.schema_seconds:.0f}s)"
-    )
-
-
-def _holds_entities(server: LocalNeo4j) -> bool:
+def holds_entities(server: LocalNeo4j) -> bool:
     if server.pid() is None:
         # Stopped: any store files of the database count as "holds something".
         store = server.home / "data" / "databases" / server.settings.neo4j_database
         return store.is_dir() and any(store.iterdir())
-    from shoulders.schema.vocabulary import ENTITY
-
     with db.driver(server.settings) as driver:
         records, _, _ = driver.execute_query(
             f"MATCH (n:{ENTITY}) RETURN count(n) > 0 AS any",

@@ -1,4 +1,4 @@
-"""``shoulders serve`` and ``shoulders lineage``; registered in shoulders/cli.py."""
+"""``shoulders lineage``: what an entity stands on, as a tree, Mermaid, Graphviz dot or JSON."""
 
 from __future__ import annotations
 
@@ -9,49 +9,22 @@ from typing import Annotated
 import typer
 from neo4j.exceptions import Neo4jError, ServiceUnavailable
 
-from shoulders.service import ids, limits
-from shoulders.service.driver import api_driver
-from shoulders.service.errors import ApiError
-from shoulders.service.queries.filters import EdgeFilter
-from shoulders.service.queries.reader import Reader
-from shoulders.service.queries.rows import Lineage
-from shoulders.service.queries.walk import Budget, stands_on
-from shoulders.service.render import FORMATS, render
-from shoulders.settings import Settings, SettingsError, load_settings
-
-
-def _settings() -> Settings:
-    try:
-        return load_settings()
-    except SettingsError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from None
-
-
-def serve(
-    host: Annotated[str | None, typer.Option(help="Overrides SHOULDERS_API_HOST.")] = None,
-    port: Annotated[int | None, typer.Option(help="Overrides SHOULDERS_API_PORT.")] = None,
-) -> None:
-    """Serve the GraphQL API (GraphiQL, /healthz, /metrics) with uvicorn."""
-    import uvicorn
-
-    from shoulders.service.app import create_app
-
-    settings = _settings()
-    uvicorn.run(
-        create_app(settings),
-        host=host or settings.api_host,
-        port=port or settings.api_port,
-        log_level=settings.log_level.lower(),
-        proxy_headers=False,
-    )
+from service import ids, limits
+from service.errors import ApiError
+from service.queries.filters import EdgeFilter
+from service.queries.reader import Reader
+from service.queries.rows import Lineage
+from service.queries.walk import Budget, stands_on
+from service.render import FORMATS, render
+from shoulders.db import async_driver
+from shoulders.settings import Settings, load_settings_or_exit
 
 
 async def fetch_lineage(
     settings: Settings, key: str, depth: int, flt: EdgeFilter, budget: Budget
 ) -> Lineage | None:
     """The same query the API's ``standsOn`` runs."""
-    driver = api_driver(settings)
+    driver = async_driver(settings)
     try:
         return await stands_on(Reader(driver, settings.neo4j_database), key, depth, flt, budget)
     finally:
@@ -74,7 +47,7 @@ def lineage(
     if format not in FORMATS:
         typer.echo(f"error: --format must be one of {', '.join(FORMATS)}", err=True)
         raise typer.Exit(2)
-    settings = _settings()
+    settings = load_settings_or_exit()
     try:
         key = ids.to_key(id, "id")
         limits.walk_depth(depth, "--depth")

@@ -23,7 +23,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import IO, Any, cast
 
-from shoulders.ingest.records import (
+from ingest.records import (
     EdgeRecord,
     Evidence,
     NodeRecord,
@@ -31,7 +31,7 @@ from shoulders.ingest.records import (
     Provenance,
     RecordBatch,
 )
-from shoulders.schema.vocabulary import Label, Method, Rel
+from schema.vocabulary import Label, Method, Rel
 
 #: Records per batch when a snapshot has no batch markers.
 DEFAULT_BATCH = 5000

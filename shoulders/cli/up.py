@@ -13,13 +13,14 @@ from typing import Annotated
 import httpx
 import typer
 
+from ingest.crawl import Limits
+from ingest.sources.registry import SOURCES
+from schema import constraints
 from shoulders import db
-from shoulders.ingest.crawl import Limits
-from shoulders.ingest.sources.registry import SOURCES
-from shoulders.ingest_command import run as run_ingest_command
+from shoulders.cli.ingest import run as run_ingest_command
+from shoulders.cli.serve import serve as serve_api
 from shoulders.neo4j_server import LocalNeo4j, Neo4jServerError
-from shoulders.schema import constraints
-from shoulders.settings import Settings
+from shoulders.settings import Settings, load_settings_or_exit
 
 #: What the main job crawls: the DeepSeek models and what they stand on.
 DEEPSEEK_SEEDS = [
@@ -67,9 +68,7 @@ def up(
     depth: Annotated[int, typer.Option(min=0, max=50)] = 4,
 ) -> None:
     """Run the main job: Neo4j up, schema applied, the DeepSeek ingest, the API serving."""
-    from shoulders.cli import settings_or_exit
-
-    settings = settings_or_exit()
+    settings = load_settings_or_exit()
     server = LocalNeo4j(settings)
     local = settings.bolt_host in ("127.0.0.1", "localhost")
     if local:
@@ -123,6 +122,4 @@ def up(
     typer.echo(f"    GraphQL API:   {api}")
     typer.echo("    try: shoulders lineage hf:deepseek-ai/DeepSeek-R1-Distill-Llama-70B")
     if serve:
-        from shoulders.service.commands import serve as serve_api
-
         serve_api(host=None, port=None)

@@ -12,12 +12,12 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from ingest.crawl import Limits
+from ingest.job import IngestRequest, run_ingest
+from ingest.runs import ExitCode, RunReport
+from schema import keys
 from shoulders import logs
-from shoulders.ingest.crawl import Limits
-from shoulders.ingest.job import IngestRequest, run_ingest
-from shoulders.ingest.runs import ExitCode, RunReport
-from shoulders.schema import keys
-from shoulders.settings import HfReadme, Settings
+from shoulders.settings import HfReadme, Settings, load_settings_or_exit
 
 _AGE = re.compile(r"^(\d+)([smhd])$")
 
@@ -146,9 +146,7 @@ def ingest(
     ] = None,
 ) -> None:
     """Crawl what the seeds stand on into the graph (exit 0 ok, 3 partial, 1 failed, 4 busy)."""
-    from shoulders.cli import settings_or_exit
-
-    settings = settings_or_exit()
+    settings = load_settings_or_exit()
     limits = Limits(depth, paper_depth, code_depth, parse_age(max_age))
     code = run(
         settings, seed, hf_author, limits, replay, force, sweep_max_share, source, report, hf_readme

@@ -21,10 +21,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from shoulders.ingest.loader import _edge_row, _node_row  # the Loader's own property maps
-from shoulders.ingest.records import NodeRecord, NodeStatus, RecordBatch
-from shoulders.schema.keys import label_of
-from shoulders.schema.vocabulary import ENTITY
+from ingest.loader import _edge_row, _node_row  # the Loader's own property maps
+from ingest.records import NodeRecord, NodeStatus, RecordBatch
+from schema.keys import label_of
+from schema.vocabulary import ENTITY
 
 #: Between the elements of an array value (``--array-delimiter``): a control character
 #: no name, id or URL contains, where ``;`` appears in project URLs.
