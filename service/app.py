@@ -1,4 +1,4 @@
-"""The ASGI app: GraphQL at /graphql, /healthz, /metrics.
+"""The ASGI app: GraphQL at /graphql, exports at /export/<format>/<key>, /healthz, /metrics.
 
 One async Neo4j driver per process, opened and closed in the lifespan. CORS is off
 unless SHOULDERS_CORS_ORIGINS lists origins; GraphiQL follows SHOULDERS_GRAPHIQL, and
@@ -28,6 +28,7 @@ from strawberry.asgi import GraphQL
 
 from service import errors, limits
 from service.context import Context, make_context
+from service.export.route import export_response
 from service.metrics import Metrics
 from service.middleware import RequestGuard
 from service.queries.reader import Reader
@@ -117,6 +118,9 @@ def create_app(
             return JSONResponse({"status": "unavailable", "neo4j": "down"}, status_code=503)
         return JSONResponse({"status": "ok", "neo4j": "up"})
 
+    async def export_endpoint(request: Request) -> Response:
+        return await export_response(request, state.require_reader())
+
     async def metrics_endpoint(request: Request) -> Response:
         return Response(metrics.render(), media_type="text/plain; version=0.0.4")
 
@@ -140,6 +144,7 @@ def create_app(
             ),
             Route("/healthz", healthz),
             Route("/metrics", metrics_endpoint),
+            Route("/export/{format}/{key:path}", export_endpoint, methods=["GET"]),
         ],
         middleware=middleware,
         lifespan=lifespan,

@@ -30,7 +30,10 @@ class Metrics:
         )
 
     def observe(self, path: str, method: str, status: int, seconds: float) -> None:
-        label = path if path in KNOWN_PATHS else "other"
+        if path in KNOWN_PATHS:
+            label = path
+        else:  # one label for every export, whatever the key
+            label = "/export" if path.startswith("/export/") else "other"
         self.requests.labels(label, method, str(status)).inc()
         self.latency.labels(label).observe(seconds)
 

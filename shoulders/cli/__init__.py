@@ -9,6 +9,7 @@ from __future__ import annotations
 import typer
 
 from shoulders.cli.bulk_import import bulk_import
+from shoulders.cli.export import export
 from shoulders.cli.ingest import ingest
 from shoulders.cli.lineage import lineage
 from shoulders.cli.neo4j import neo4j_app
@@ -24,6 +25,7 @@ app.command("lineage")(lineage)
 app.command("ingest")(ingest)
 app.command("up")(up)
 app.command("bulk-import")(bulk_import)
+app.command("export")(export)
 
 
 def main() -> None:
