@@ -26,7 +26,7 @@ from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
-from service import errors, limits
+from service import browser, errors, limits
 from service.context import Context, make_context
 from service.export.route import export_response
 from service.metrics import Metrics
@@ -145,6 +145,7 @@ def create_app(
             Route("/healthz", healthz),
             Route("/metrics", metrics_endpoint),
             Route("/export/{format}/{key:path}", export_endpoint, methods=["GET"]),
+            *browser.ROUTES,
         ],
         middleware=middleware,
         lifespan=lifespan,

@@ -5,7 +5,9 @@ from __future__ import annotations
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 
 # Label values are limited to the app's own paths, so a scan cannot blow up cardinality.
-KNOWN_PATHS = frozenset({"/graphql", "/healthz", "/metrics"})
+KNOWN_PATHS = frozenset(
+    {"/graphql", "/healthz", "/metrics", "/browser/guide.html", "/browser/shoulders.grass"}
+)
 
 
 class Metrics:

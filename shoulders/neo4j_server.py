@@ -39,6 +39,24 @@ _JVM_FLAGS = (
 )
 
 
+#: Where the API serves the Browser guide and style (service/browser); Browser fetches them.
+BROWSER_GUIDE_PATH = "/browser/guide.html"
+BROWSER_STYLE_PATH = "/browser/shoulders.grass"
+
+
+def browser_settings(api_port: int) -> list[str]:
+    """neo4j.conf lines that make Neo4j Browser Shoulders' own: on connect it applies the
+    Shoulders style and opens the Shoulders guide, both fetched from the API; remote
+    content only from this machine; no product-usage prompt. (5.26 still names the
+    allow-list ``..._whitelist``; an unknown key would stop the server.)"""
+    base = f"http://127.0.0.1:{api_port}"
+    return [
+        f"browser.post_connect_cmd=style {base}{BROWSER_STYLE_PATH}; play {base}{BROWSER_GUIDE_PATH}",
+        "browser.remote_content_hostname_whitelist=127.0.0.1,localhost",
+        "client.allow_telemetry=false",
+    ]
+
+
 class Neo4jServerError(Exception):
     """The local server could not be installed, started or stopped."""
 
@@ -125,6 +143,7 @@ class LocalNeo4j:
             "dbms.usage_report.enabled=false",
             "dbms.security.auth_enabled=true",
             "db.logs.query.enabled=OFF",
+            *browser_settings(s.api_port),
             # The only key that may repeat. Without these opens (the tarball's neo4j.conf has
             # them) the page cache logs "Reflection access to java.nio.DirectByteBuffer is not
             # available, using fallback mode", slower and heavier on memory.

@@ -261,3 +261,20 @@ def _compose_binary() -> list[str] | None:
             return ["docker", "compose"]
     legacy = shutil.which("docker-compose")
     return [legacy] if legacy else None
+
+
+def test_neo4j_browser_is_set_up_as_the_local_server_does(
+    services: dict[str, dict[str, Any]], tmp_path: Path
+) -> None:
+    """Same guide, style and telemetry settings as `shoulders neo4j start` (API on :8000)."""
+    env = services["neo4j"]["environment"]
+    local = LocalNeo4j(Settings.model_validate({"SHOULDERS_NEO4J_HOME": str(tmp_path)}))
+    local.write_config()
+    conf = dict(line.split("=", 1) for line in local.conf_file.read_text().splitlines())
+    for name in (
+        "NEO4J_browser_post__connect__cmd",
+        "NEO4J_browser_remote__content__hostname__whitelist",
+        "NEO4J_client_allow__telemetry",
+    ):
+        key = name.removeprefix("NEO4J_").replace("__", "\0").replace("_", ".").replace("\0", "_")
+        assert env[name] == conf[key], name
