@@ -21,6 +21,8 @@ from neo4j import AsyncDriver
 from bench.stats import Summary
 from schema.vocabulary import MODEL_LINEAGE, Rel
 from service import limits
+from service.export import render as render_export
+from service.export.source import export_source
 from service.queries.dependents import dependents, dependents_page
 from service.queries.entities import load_entities
 from service.queries.explain import explain
@@ -60,6 +62,7 @@ class Call:
     raw: Raw
     document: str
     variables: dict[str, Any]
+    path: str | None = None  # a GET route instead of the GraphQL document (exports)
 
 
 @dataclass
@@ -114,6 +117,20 @@ def stands_on_call(key: str, depth: int, relations: frozenset[Rel] | None) -> Ca
 
     names = None if relations is None else sorted(r.value for r in relations)
     return Call(raw, STANDS_ON, {"key": key, "depth": depth, "relations": names})
+
+
+def export_call(key: str, depth: int, fmt: str = "cyclonedx") -> Call:
+    """An export (GET /export/<fmt>/<key>): the walk, the runs, the document built.
+    Its size: the lineage's entities."""
+
+    async def raw(reader: Reader) -> tuple[int, bool]:
+        found = await export_source(reader, key, depth, EdgeFilter(), _budget())
+        if found is None:
+            return 0, False
+        render_export(found, fmt)
+        return len(found.lineage.nodes), found.lineage.truncation is not None
+
+    return Call(raw, "", {}, path=f"/export/{fmt}/{key}?depth={depth}")
 
 
 def dependents_call(key: str, counts: bool = False) -> Call:
@@ -173,6 +190,12 @@ class Measurer:
     async def http_once(self, call: Call) -> tuple[float, int]:
         """Milliseconds until the answer is parsed, and its size in bytes."""
         began = time.perf_counter()
+        if call.path is not None:
+            response = await self.http.get(call.path)
+            elapsed = (time.perf_counter() - began) * 1000
+            if response.status_code != 200:
+                raise RuntimeError(f"HTTP {response.status_code}: {response.text[:300]}")
+            return elapsed, len(response.content)
         response = await self.http.post(
             "/graphql", json={"query": call.document, "variables": call.variables}
         )

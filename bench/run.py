@@ -37,6 +37,7 @@ from bench.querying import (
     Measurer,
     dependents_call,
     explain_call,
+    export_call,
     search_call,
     stands_on_call,
 )
@@ -228,6 +229,11 @@ async def _queries(
                             f"standsOn, {label}, depth {depth}", target, calls, config.repeats
                         )
                     )
+            step("Bench B: export, CycloneDX 1.6, depth 8")
+            calls = [export_call(k, 8) for k in targets.roots]
+            out.cases.append(
+                await m.case("export, CycloneDX 1.6, depth 8", "p95 < 1 s", calls, config.repeats)
+            )
             step("Bench B: dependents, first page, largest fan-in")
             times = 3 if config.quick else 10
             calls = [dependents_call(targets.top_base)] * times

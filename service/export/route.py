@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 
 from neo4j.exceptions import Neo4jError, ServiceUnavailable
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
@@ -93,4 +94,6 @@ async def export_response(request: Request, reader: Reader) -> Response:
     spec = FORMATS[fmt]
     safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in key)
     headers["Content-Disposition"] = f'inline; filename="{safe}{spec.suffix}"'
-    return Response(render(source, fmt), media_type=spec.media_type, headers=headers)
+    # Building a document of a few thousand entities is CPU work: off the event loop.
+    document = await run_in_threadpool(render, source, fmt)
+    return Response(document, media_type=spec.media_type, headers=headers)
