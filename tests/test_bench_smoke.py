@@ -42,6 +42,7 @@ def test_quick_mode_writes_every_section(graph: Driver, tmp_path: Path) -> None:
         assert section in page, section
     assert "Loader >= 20x the naive loader" in page
     assert "standsOn depth 8" in page
+    assert "export of a depth-8 lineage (CycloneDX 1.6): < 1 s" in page
     assert "requests per entity" in page
     assert "n/a" not in page.split("## Reproduce")[0], "a target was not measured"
     assert (tmp_path / "results.json").is_file()
