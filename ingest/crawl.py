@@ -18,6 +18,7 @@ from neo4j import Driver
 from neo4j.exceptions import DriverError, Neo4jError
 
 from ingest.http import HttpClient
+from ingest.licence_nodes import licence_nodes
 from ingest.loader import Loader
 from ingest.records import NodeRecord, NodeStatus, Provenance, RecordBatch
 from ingest.runs import RunLock, RunReport
@@ -208,6 +209,7 @@ class Crawler:
             self.report.bump(source_name, "fetched")
             self._buffer_fetched.append((source_name, result.key))
         self._buffer.extend(result.batch)
+        self._buffer.nodes.extend(licence_nodes(result.batch.edges))  # what each licence is
         self._buffer_entities += 1
         nxt = []
         for follow in result.follow:
