@@ -177,8 +177,8 @@ def normalise(given: str, name: str | None = None, link: str | None = None) -> N
     With ``other`` the Hub names the licence in ``license_name`` (``name``); both are kept.
     """
     raw = given.strip()
-    if raw.startswith("license:"):
-        raw = raw.removeprefix("license:")
+    # A key (license:mit) or an id we wrote before (LicenseRef-x) names the same licence.
+    raw = re.sub(r"^(license:|licenseref-)", "", raw, flags=re.I)
     lookup = name.strip() if _fold(raw) == "other" and name and name.strip() else raw
     entry = by_id(lookup)
     if entry is not None:

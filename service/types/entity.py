@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 from strawberry.scalars import JSON
 
+from schema.vocabulary import Rel
 from service import limits
 from service.context import AdjacentKey, Info
 from service.queries.filters import ALL_RELATIONS
@@ -16,8 +17,10 @@ from service.types.resolver import resolver
 
 if TYPE_CHECKING:
     from service.types.edge import Edge
+    from service.types.licence_info import LicenceInfo
 
 EdgeRef = Annotated["Edge", strawberry.lazy("service.types.edge")]
+LicenceInfoRef = Annotated["LicenceInfo", strawberry.lazy("service.types.licence_info")]
 
 # Written for the full-text index; not a fact about the entity.
 _HIDDEN = frozenset({"search_text"})
@@ -70,6 +73,13 @@ class Entity:
             info, self.key, "up", relations, include_inferred, limits.DIRECT_EDGES_PER_ENTITY
         )
 
+    @resolver(
+        description="The licences this entity declares, normalised (SPDX id or LicenseRef, "
+        "class), each term with the clause and URL it comes from."
+    )
+    async def license_info(self, info: Info) -> list[LicenceInfoRef]:
+        return await _licence_info(info, self.row)
+
     @resolver(description="Direct edges from entities that stand on this one (see dependents).")
     async def downstream(
         self,
@@ -80,6 +90,17 @@ class Entity:
     ) -> list[EdgeRef]:
         per_key = limits.page_size(first)
         return await _adjacent(info, self.key, "down", relations, include_inferred, per_key)
+
+
+async def _licence_info(info: Info, row: EntityRow) -> list[LicenceInfo]:
+    from service.licensing.declared import declared
+    from service.types.licence_info import LicenceInfo
+
+    load_key = AdjacentKey(row.key, "up", frozenset({Rel.LICENSED_UNDER}), True, 10)
+    edges = await info.context.loaders.adjacent.load(load_key)
+    nodes = await info.context.loaders.entity.load_many([e.end for e in edges])
+    found = {n.key: n for n in nodes if n is not None}
+    return [LicenceInfo.from_declared(d) for d in declared(row, edges, found)]
 
 
 async def _adjacent(
