@@ -9,9 +9,15 @@ from pathlib import Path
 
 import pytest
 import yaml
+from huggingface_hub.hf_api import ModelInfo
 
+from ingest.licence_nodes import licence_nodes
+from ingest.records import Provenance
+from ingest.sources.hf.mapper import map_model
+from ingest.sources.hf.payloads import HfModel
 from schema import licences
 from schema.licences import LicenceClass, TermKind, TermValue
+from schema.vocabulary import Label, Rel
 
 ROOT = Path(__file__).resolve().parent.parent
 CARDS = Path(__file__).resolve().parent / "licence_cards"
@@ -165,3 +171,21 @@ def test_gemma_card_links_the_terms_the_table_cites() -> None:
     card = (CARDS / "google__gemma-3-1b-it" / "README.md").read_text(encoding="utf-8")
     entry = licences.by_id("gemma")
     assert entry is not None and re.search(re.escape(entry.url) + r"\s*$", card, re.M)
+
+
+@pytest.mark.parametrize("card", sorted(CARD_LICENCES))
+def test_the_ingest_writes_real_cards_licences_as_nodes_that_say_what_they_are(card: str) -> None:
+    api = json.loads((CARDS / card / "api_model.json").read_text(encoding="utf-8"))
+    model = HfModel.from_info(ModelInfo(**api))
+    prov = Provenance("hf", f"https://huggingface.co/api/models/{model.id}", model.sha, "t", "r")
+    mapped = map_model(model, None, {}, prov, "https://huggingface.co")
+    edges = [e for e in mapped.batch.edges if e.rel is Rel.LICENSED_UNDER]
+    (node,) = licence_nodes(edges)
+    licence_id, cls = CARD_LICENCES[card]
+    assert node.label is Label.LICENSE and node.props["licence_id"] == licence_id
+    assert node.props["licence_class"] == cls.value and node.props["licence_known"] is True
+    entry = licences.by_id(licence_id)
+    assert entry is not None and node.name == entry.name and node.props["licence_url"] == entry.url
+    link = api["cardData"].get("license_link")
+    if link:  # the Hub's link stays on the edge: the node is the same whoever names it
+        assert all(e.detail == f"license_link: {link}" for e in edges)
