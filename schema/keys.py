@@ -40,6 +40,11 @@ def hf_org(name: str) -> str:
     return "hf:org:" + _hf(name)
 
 
+def hf_author(name: str) -> str:
+    """Not a node: a listing seed, every model of a Hub author."""
+    return "hf-author:" + _hf(name)
+
+
 def _hf(repo_id: str) -> str:
     repo_id = repo_id.strip().strip("/")
     if not _HF_ID.match(repo_id):
@@ -139,3 +144,8 @@ def parse_seed(seed: str) -> str:
     raise KeyError_(
         f"unknown seed {seed!r}: use hf:<org>/<name>, arxiv:<id>, github:<owner>/<repo> or pypi:<name>"
     )
+
+
+def is_node_key(key: str) -> bool:
+    """Does ``key`` name a node (rather than, say, a listing seed like ``hf-author:x``)?"""
+    return key.startswith(tuple(PREFIX_LABEL))

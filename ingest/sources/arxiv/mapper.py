@@ -17,7 +17,7 @@ from ingest.records import (
 )
 from ingest.sources.arxiv.payloads import Entry
 from ingest.sources.base import Follow, Mapped
-from ingest.sources.github.links import find_repos
+from ingest.sources.links import find_repos
 from schema import keys
 from schema.vocabulary import Label, Method, Rel
 

@@ -19,7 +19,7 @@ from ingest.records import (
     Provenance,
 )
 from ingest.sources.base import Follow, Mapped
-from ingest.sources.github.links import find_repos
+from ingest.sources.links import find_repos
 from ingest.sources.pypi.licences import licence_of
 from ingest.sources.pypi.payloads import Info
 from schema import keys
