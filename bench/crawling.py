@@ -182,7 +182,7 @@ def naive_crawl(
 
 
 def _fetch_one(client: hf_client.HfClient, key: str) -> list[Any]:
-    repo_id = key.split(":", 2)[2]
+    repo_id = keys.parse(key).id
     prov = Provenance("hf", key, None, "2025-06-01T00:00:00Z", "naive")
     if key.startswith("hf:dataset:"):
         return map_dataset(client.dataset(repo_id), prov, client.endpoint).follow

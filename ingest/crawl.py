@@ -22,6 +22,7 @@ from ingest.loader import Loader
 from ingest.records import NodeRecord, NodeStatus, Provenance, RecordBatch
 from ingest.runs import RunLock, RunReport
 from ingest.sources.base import FetchResult, Follow, Head, Source, Stamp, utc_now
+from schema import keys
 from schema.keys import is_node_key, label_of
 from schema.vocabulary import ENTITY, Rel
 from shoulders.settings import Settings
@@ -357,7 +358,7 @@ def _unresolved(key: str, reason: str, provenance: Provenance) -> NodeRecord:
     return NodeRecord(
         key=key,
         label=label_of(key),
-        name=key.split(":", 2)[-1] if key.startswith("hf:") else key.split(":", 1)[-1],
+        name=keys.parse(key).name,
         provenance=provenance,
         status=NodeStatus.UNRESOLVED,
         reason=reason[:500],

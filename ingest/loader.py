@@ -15,6 +15,7 @@ from typing import Any
 from neo4j import Driver, ManagedTransaction
 
 from ingest.records import EdgeRecord, NodeRecord, NodeStatus, RecordBatch
+from schema import keys
 from schema.keys import label_of
 from schema.vocabulary import ENTITY, Label, Rel
 
@@ -34,7 +35,7 @@ class WriteCounts:
 
 
 def _search_text(name: str, key: str, alias_text: str = "") -> str:
-    return " ".join(part for part in (name, key.split(":")[-1], alias_text) if part)
+    return " ".join(part for part in (name, keys.parse(key).id, alias_text) if part)
 
 
 def node_row(node: NodeRecord) -> dict[str, Any]:
@@ -64,7 +65,7 @@ def node_row(node: NodeRecord) -> dict[str, Any]:
 def edge_row(edge: EdgeRecord) -> dict[str, Any]:
     """The parameter row one assertion is written with (by the Loader, and as a bulk CSV line)."""
     p, e = edge.provenance, edge.evidence
-    end_name = edge.end_name or edge.end.split(":", 2)[-1]
+    end_name = edge.end_name or keys.parse(edge.end).name
     return {
         "start": edge.start,
         "end": edge.end,

@@ -62,7 +62,7 @@ def map_entry(entry: Entry, prov: Provenance) -> Mapped:
                     prov,
                     evidence,
                     detail=link.url,
-                    end_name=link.key.split(":", 1)[1],
+                    end_name=keys.parse(link.key).name,
                 )
             )
             out.follow.append(Follow(link.key, Rel.HAS_CODE))

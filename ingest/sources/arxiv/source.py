@@ -48,10 +48,10 @@ class ArxivSource(Source):
 
     def heads(self, keys_: Sequence[str], http: HttpClient) -> Iterator[Head | FetchResult]:
         client = ArxivClient(self.settings, http)
-        ids = sorted({keys.split_arxiv(k.removeprefix("arxiv:"))[0] for k in keys_})
+        ids = sorted({keys.split_arxiv(keys.parse(k).id)[0] for k in keys_})
         entries, failures, url_of = self._query(client, ids)
         for key in keys_:
-            arxiv_id = key.removeprefix("arxiv:")
+            arxiv_id = keys.parse(key).id
             if arxiv_id in failures:
                 yield FetchResult(key, error=failures[arxiv_id], source=SOURCE)
                 continue

@@ -60,7 +60,7 @@ class GitHubSource(Source):
                 yield FetchResult(key, error=f"{type(exc).__name__}: {exc}", source=SOURCE)
 
     def _head(self, key: str, client: GitHubClient) -> Head:
-        url, repo = client.repo(key.removeprefix("github:"))
+        url, repo = client.repo(keys.parse(key).id)
         canonical = keys.github(repo.full_name)
         warnings: list[str] = []
         tree = self._tree(client, repo, warnings)

@@ -405,7 +405,7 @@ def map_model(
         detail = claim.detail
         if target != claim.target:
             detail = (
-                f"{detail + '; ' if detail else ''}renamed on the Hub to {target.split(':', 2)[-1]}"
+                f"{detail + '; ' if detail else ''}renamed on the Hub to {keys.parse(target).name}"
             )
         claim_prov = card_prov if claim.evidence.field.startswith("README") else prov
         out.batch.edges.append(
@@ -416,7 +416,7 @@ def map_model(
                 claim_prov,
                 claim.evidence,
                 detail,
-                end_name=target.split(":", 2)[-1],
+                end_name=keys.parse(target).name,
             )
         )
         out.follow.append(Follow(target, claim.rel))

@@ -51,7 +51,7 @@ class HfSource(Source):
         for key in keys_:
             if key.startswith(self.listings):
                 # The listing already carries every model's metadata: no request per model.
-                for model in client.author_models(key.split(":", 1)[1]):
+                for model in client.author_models(keys.parse(key).id):
                     yield self._head(keys.hf_model(model.id), model, None)
                 continue
             answer = self._lookup(key)
@@ -75,7 +75,7 @@ class HfSource(Source):
         cached = self._answers.pop(key.lower(), None)
         if cached is not None:
             return cached
-        repo_id = key.split(":", 2)[2]
+        repo_id = keys.parse(key).id
         try:
             if key.startswith("hf:dataset:"):
                 return self._require_client().dataset(repo_id)

@@ -73,7 +73,7 @@ def _repositories(key: str, urls: list[tuple[str, str]], prov: Provenance, out: 
     for repo, (confidence, label, url) in best.items():
         evidence = Evidence(_field(label), url, Method.DECLARED, confidence)
         out.batch.edges.append(
-            EdgeRecord(Rel.BUILT_FROM, key, repo, prov, evidence, end_name=repo.split(":", 1)[1])
+            EdgeRecord(Rel.BUILT_FROM, key, repo, prov, evidence, end_name=keys.parse(repo).name)
         )
         out.follow.append(Follow(repo, Rel.BUILT_FROM))
     if not best:

@@ -52,7 +52,7 @@ class PyPISource(Source):
             client.close()
 
     def _head(self, key: str, client: PyPIClient) -> Head | FetchResult:
-        name = key.removeprefix("pypi:")
+        name = keys.parse(key).id
         try:
             project = client.project(name)
         except (HttpError, ValidationError, ValueError) as exc:
