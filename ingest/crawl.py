@@ -24,13 +24,13 @@ from ingest.runs import RunLock, RunReport
 from ingest.sources.base import FetchResult, Follow, Head, Source, Stamp, utc_now
 from schema import keys
 from schema.keys import is_node_key, label_of
-from schema.vocabulary import ENTITY, Rel
+from schema.vocabulary import ENTITY, FAN_OUT_HOPS, Rel
 from shoulders.settings import Settings
 
 log = logging.getLogger("shoulders.crawl")
 
-CITATION_HOPS = frozenset({Rel.CITES})
-CODE_HOPS = frozenset({Rel.DEPENDS_ON, Rel.BUILT_FROM, Rel.FORKED_FROM})
+CITATION_HOPS = FAN_OUT_HOPS[Rel.CITES]  # counted against Limits.paper_depth
+CODE_HOPS = FAN_OUT_HOPS[Rel.DEPENDS_ON]  # counted against Limits.code_depth
 #: Heads settled together: one stored-state query and one ``complete`` call per chunk.
 SETTLE_CHUNK = 100
 
