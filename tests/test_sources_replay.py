@@ -184,7 +184,9 @@ def test_github_token_and_missing_repository(
 
 
 # --- PyPI -----------------------------------------------------------------------------
-def test_pypi_through_the_client_library(replay_settings: Settings, server: ReplayServer) -> None:
+def test_pypi_through_the_shared_http_client(
+    replay_settings: Settings, server: ReplayServer
+) -> None:
     pypi = PyPISource(replay_settings)
     with _http(replay_settings, [pypi]) as http:
         missing, torch = _run(pypi, ["pypi:torch", "pypi:no-such-package"], http)
@@ -197,11 +199,12 @@ def test_pypi_through_the_client_library(replay_settings: Settings, server: Repl
     assert torch.batch.nodes[0].provenance is not None
     assert torch.batch.nodes[0].provenance.revision == "2.9.0"
     assert missing.error is not None and "NotFound" in missing.error
-    assert counted == 2  # one per package: the library's trailing-slash 301 is followed inside
-    assert not_modified == 1
-    paths = [r.path for r in server.stats.requests]
-    assert paths[:2] == ["/pypi/pypi/torch/json/", "/pypi/pypi/torch/json"]
-    assert all("pypi-json" not in r.headers.get("User-Agent", "") for r in server.stats.requests)
+    assert counted == 2  # one GET per package
+    assert not_modified == 1  # the second read of torch sent its ETag and got a 304
+    torch_json, missing_json = "/pypi/pypi/torch/json", "/pypi/pypi/no-such-package/json"
+    assert [r.path for r in server.stats.requests] == [torch_json, missing_json, torch_json]
+    user_agents = {r.headers.get("user-agent") for r in server.stats.requests}
+    assert user_agents == {replay_settings.user_agent}
 
 
 def test_github_follows_a_rename(replay_settings: Settings) -> None:

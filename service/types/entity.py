@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Any
 
 import strawberry
 from strawberry.scalars import JSON
@@ -11,13 +11,9 @@ from service import limits
 from service.context import AdjacentKey, Info
 from service.queries.filters import ALL_RELATIONS
 from service.queries.rows import EntityRow
+from service.types.edge import Edge
 from service.types.enums import EntityStatus, Kind, Relation
 from service.types.resolver import resolver
-
-if TYPE_CHECKING:
-    from service.types.edge import Edge
-
-EdgeRef = Annotated["Edge", strawberry.lazy("service.types.edge")]
 
 # Written for the full-text index; not a fact about the entity.
 _HIDDEN = frozenset({"search_text"})
@@ -65,7 +61,7 @@ class Entity:
         info: Info,
         relations: list[Relation] | None = None,
         include_inferred: bool = True,
-    ) -> list[EdgeRef]:
+    ) -> list[Edge]:
         return await _adjacent(
             info, self.key, "up", relations, include_inferred, limits.DIRECT_EDGES_PER_ENTITY
         )
@@ -77,7 +73,7 @@ class Entity:
         relations: list[Relation] | None = None,
         include_inferred: bool = True,
         first: int = limits.DEFAULT_PAGE_SIZE,
-    ) -> list[EdgeRef]:
+    ) -> list[Edge]:
         per_key = limits.page_size(first)
         return await _adjacent(info, self.key, "down", relations, include_inferred, per_key)
 
@@ -90,9 +86,6 @@ async def _adjacent(
     include_inferred: bool,
     per_key: int,
 ) -> list[Edge]:
-    # Imported here: edge.py needs the entity types, which need this module first.
-    from service.types.edge import Edge
-
     rels = frozenset(relations) if relations else ALL_RELATIONS
     load_key = AdjacentKey(
         key, "up" if direction == "up" else "down", rels, include_inferred, per_key
