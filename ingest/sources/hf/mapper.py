@@ -6,7 +6,8 @@ Lineage comes from three places, and every claim keeps its own evidence:
 - card YAML ``base_model`` / ``base_model_relation`` (declared; may hold a pre-rename id),
 - README prose: a "Base Model" table and sentences (inferred, with the snippet).
 
-The source resolves ids that did not come from tags (``targets_to_resolve``) and
+Claims are extracted once per model (``extract_claims`` -> ``CardClaims``). The
+source resolves ids that did not come from tags (``CardClaims.to_resolve``) and
 passes the answers in ``canonical``; a claim on a stale id then points at the
 canonical node and keeps the raw id as its evidence value.
 """
@@ -125,12 +126,6 @@ def declared_claims(m: HfModel) -> list[Claim]:
             rel, detail = tag_targets.get(key, Rel.DERIVED_FROM), None
         claims.append(Claim(rel, key, Evidence("cardData.base_model", raw), detail=detail))
     return claims
-
-
-def declares_base(m: HfModel) -> bool:
-    """Does the metadata name a base model (``cardData.base_model`` or a ``base_model:`` tag)?"""
-    me = keys.hf_model(m.id).lower()
-    return any(c.target.lower() != me for c in declared_claims(m))
 
 
 # --- prose lineage ------------------------------------------------------------------------
@@ -273,12 +268,55 @@ def dataset_claims(m: HfModel) -> list[Claim]:
     return claims
 
 
-def targets_to_resolve(m: HfModel, body: str | None) -> set[str]:
-    """Keys named outside the Hub's tags: the source asks the Hub for their canonical id."""
-    claims = declared_claims(m) + dataset_claims(m) + (prose_claims(m, body) if body else [])
-    # The Hub writes canonical ids into its tags: a YAML or prose id equal to one is canonical.
-    tagged = {c.target for c in claims if c.from_tag}
-    return {c.target for c in claims if not c.from_tag} - tagged
+@dataclass(frozen=True)
+class CardClaims:
+    """A model's claims, extracted once; everything downstream uses this one result.
+
+    From the metadata (tags, card YAML) first; once the README is read, from its body
+    (the card without its front matter) too -- the one text prose is read from. The
+    source asks ``declares_base`` whether to read the README and ``to_resolve`` what to
+    ask the Hub; ``map_model`` maps the same claims.
+    """
+
+    model_id: str
+    declared: tuple[Claim, ...]  # tags and cardData.base_model
+    datasets: tuple[Claim, ...]
+    card: Card | None = None
+    body: str = ""  # the README without its front matter ("" when not read)
+    prose: tuple[Claim, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def declares_base(self) -> bool:
+        """Does the metadata name a base model (``cardData.base_model`` or a ``base_model:`` tag)?"""
+        me = keys.hf_model(self.model_id).lower()
+        return any(c.target.lower() != me for c in self.declared)
+
+    def to_resolve(self) -> set[str]:
+        """Keys named outside the Hub's tags: the source asks the Hub for their canonical id."""
+        claims = self.declared + self.datasets + self.prose
+        # The Hub writes canonical ids into its tags: a YAML or prose id equal to one is canonical.
+        tagged = {c.target for c in claims if c.from_tag}
+        return {c.target for c in claims if not c.from_tag} - tagged
+
+    def with_card(self, m: HfModel, card: Card | None) -> CardClaims:
+        """These claims plus the README's: its body is read once, here."""
+        if card is None:
+            return self
+        warnings: tuple[str, ...] = ()
+        try:
+            _, body = prose.split_front_matter(card.text)
+        except prose.CardError as exc:
+            warnings = (f"{m.id}: README front matter unreadable ({exc}); prose still read",)
+            body = card.text
+        found = tuple(prose_claims(m, body)) if body else ()
+        return replace(self, card=card, body=body, prose=found, warnings=warnings)
+
+
+def extract_claims(m: HfModel, card: Card | None = None) -> CardClaims:
+    """The claims of ``m`` (and of its README, when given)."""
+    claims = CardClaims(m.id, tuple(declared_claims(m)), tuple(dataset_claims(m)))
+    return claims.with_card(m, card)
 
 
 # --- records -------------------------------------------------------------------------------
@@ -316,26 +354,20 @@ def _licence_edges(
 
 
 def map_model(
-    m: HfModel, card: Card | None, canonical: Mapping[str, str], prov: Provenance, site: str
+    m: HfModel, found: CardClaims, canonical: Mapping[str, str], prov: Provenance, site: str
 ) -> Mapped:
     """Records for one model. ``canonical`` maps keys named in YAML/prose to the Hub's keys."""
-    out = Mapped()
+    out = Mapped(warnings=list(found.warnings))
     me = keys.hf_model(m.id)
-    body = ""
-    if card is not None:
-        try:
-            _, body = prose.split_front_matter(card.text)
-        except prose.CardError as exc:
-            out.warnings.append(f"{m.id}: README front matter unreadable ({exc}); prose still read")
-            body = card.text
+    card, body = found.card, found.body
     card_prov = (
         Provenance(prov.source, card.url, card.revision, prov.fetched_at, prov.run_id)
         if card
         else prov
     )
 
-    claims = declared_claims(m) + dataset_claims(m)
-    prose_found = prose_claims(m, body) if body else []
+    claims = [*found.declared, *found.datasets]
+    prose_found = list(found.prose)
     licence_edges, licence = _licence_edges(me, m.card_data, m.tags, prov)
 
     props: dict[str, PropValue] = {
@@ -373,7 +405,7 @@ def map_model(
         detail = claim.detail
         if target != claim.target:
             detail = (
-                f"{detail + '; ' if detail else ''}renamed on the Hub to {target.split(':', 2)[-1]}"
+                f"{detail + '; ' if detail else ''}renamed on the Hub to {keys.parse(target).name}"
             )
         claim_prov = card_prov if claim.evidence.field.startswith("README") else prov
         out.batch.edges.append(
@@ -384,7 +416,7 @@ def map_model(
                 claim_prov,
                 claim.evidence,
                 detail,
-                end_name=target.split(":", 2)[-1],
+                end_name=keys.parse(target).name,
             )
         )
         out.follow.append(Follow(target, claim.rel))
