@@ -13,7 +13,7 @@ from huggingface_hub.hf_api import ModelInfo
 
 from ingest.licence_nodes import licence_nodes
 from ingest.records import Provenance
-from ingest.sources.hf.mapper import map_model
+from ingest.sources.hf.mapper import extract_claims, map_model
 from ingest.sources.hf.payloads import HfModel
 from schema import licences
 from schema.licences import LicenceClass, TermKind, TermValue
@@ -178,7 +178,7 @@ def test_the_ingest_writes_real_cards_licences_as_nodes_that_say_what_they_are(c
     api = json.loads((CARDS / card / "api_model.json").read_text(encoding="utf-8"))
     model = HfModel.from_info(ModelInfo(**api))
     prov = Provenance("hf", f"https://huggingface.co/api/models/{model.id}", model.sha, "t", "r")
-    mapped = map_model(model, None, {}, prov, "https://huggingface.co")
+    mapped = map_model(model, extract_claims(model), {}, prov, "https://huggingface.co")
     edges = [e for e in mapped.batch.edges if e.rel is Rel.LICENSED_UNDER]
     (node,) = licence_nodes(edges)
     licence_id, cls = CARD_LICENCES[card]
