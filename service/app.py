@@ -14,6 +14,7 @@ import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
+import orjson
 from cross_web import HTTPException
 from neo4j import AsyncDriver
 from starlette.applications import Starlette
@@ -70,6 +71,14 @@ class ShouldersGraphQL(GraphQL[Context, None]):
         except HTTPException as exc:  # Strawberry would answer plain text without a code
             response = request_error(exc.status_code, exc.reason)
         await response(scope, receive, send)
+
+    def encode_json(self, data: object) -> bytes:
+        # orjson: a large standsOn answer (hundreds of KiB) encodes in a tenth of the time
+        # json.dumps takes. A value orjson refuses (an int past 64 bits) falls back.
+        try:
+            return orjson.dumps(data)
+        except TypeError:
+            return json.dumps(data, separators=(",", ":")).encode()
 
     def decode_json(self, data: str | bytes) -> object:
         # Strawberry turns only JSONDecodeError into a 400; these two were 500s.
