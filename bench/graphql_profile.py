@@ -70,8 +70,8 @@ def _schemas() -> dict[str, strawberry.Schema]:
 async def _read_answers(size: str, roots: int) -> None:
     settings = load_settings()
     synth = Synth(Shape.of(SIZES[size]))
-    with db.driver(settings) as driver:
-        keys = choose(synth, driver, settings.neo4j_database, roots).roots
+    with db.driver(settings) as sync_driver:
+        keys = choose(synth, sync_driver, settings.neo4j_database, roots).roots
     driver = async_driver(settings)
     try:
         reader = Reader(driver, settings.neo4j_database, timeout=300)
