@@ -34,7 +34,7 @@ from service.middleware import RequestGuard
 from service.queries.reader import Reader
 from service.schema import schema
 from shoulders.db import async_driver
-from shoulders.settings import Settings
+from shoulders.settings import Settings, load_settings
 
 log = logging.getLogger("service")
 
@@ -155,3 +155,8 @@ def create_app(
     )
     app.state.shoulders = state
     return app
+
+
+def app_from_environment() -> Starlette:
+    """The app from the environment's settings: the factory each uvicorn worker calls."""
+    return create_app(load_settings())
