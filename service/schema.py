@@ -7,6 +7,7 @@ from graphql import GraphQLError
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
+from service.execution import FastLeafExecutor
 from service.extensions import is_client_error, schema_extensions
 from service.fields.licences import LicenceQuery
 from service.fields.lineage import LineageQuery
@@ -33,6 +34,7 @@ def build_schema() -> strawberry.Schema:
         query=Query,
         types=list(ENTITY_TYPES),
         extensions=schema_extensions(),
+        execution_context_class=FastLeafExecutor,
     )
 
 

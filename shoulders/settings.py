@@ -133,6 +133,8 @@ class Settings(BaseSettings):
     )
     api_host: str = Field("127.0.0.1", validation_alias=_env("SHOULDERS_API_HOST"))
     api_port: int = Field(8000, ge=1, le=65535, validation_alias=_env("SHOULDERS_API_PORT"))
+    # uvicorn worker processes: each has its own event loop, driver and metrics.
+    api_workers: int = Field(1, ge=1, le=64, validation_alias=_env("SHOULDERS_API_WORKERS"))
     # Unset: GraphiQL follows SHOULDERS_ENV (on in development, off in production).
     graphiql: bool | None = Field(None, validation_alias=_env("SHOULDERS_GRAPHIQL"))
     cors_origins: str = Field("", validation_alias=_env("SHOULDERS_CORS_ORIGINS"))
