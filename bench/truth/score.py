@@ -211,8 +211,8 @@ def score(labels: list[Labels], edges: dict[str, list[Edge]]) -> Result:
             result.tally(p.kind, scope).fp += 1
             result.false_positives.append((p, _why_wrong(lab, p)))
         for e in edges.get(me, []):
-            if e.method == "declared":
-                continue
+            if e.method == "declared" and e.confidence >= 1.0:
+                continue  # bands are about inferred (or contradicted) claims
             band = next(b for b in BANDS if b[0] <= e.confidence < b[1])
             if _edge_right(lab, e):
                 result.bands[band].tp += 1

@@ -23,6 +23,7 @@ CONF_OWN_CODE = 0.75
 CONF_CODE_BY_NAME = 0.6
 CONF_DATA_LINK = 0.75
 CONF_DATA_TEXT = 0.6
+CONF_DATA_LIST = 0.7
 
 _ARXIV = re.compile(
     r"(?:https?://)?(?:www\.)?(?:arxiv\.org/(?:abs|pdf)/|huggingface\.co/papers/)"
@@ -52,7 +53,7 @@ _CODE_CUE = re.compile(
 _TOOL_CUE = re.compile(
     r"\bpip3?\s+install\b|\busing\b|\buses\b|\bwith\s+(?:the\s+)?\[|\brecommend|\bframework\b|"
     r"\binference\s+engine|\bpackage\b|\blibrary\b|\btoolkit\b|\bformat\b|\bpowers\b|"
-    r"\bserv(?:e|ing)\b|\bdeploy|\binstructions\b",
+    r"\bserv(?:e|ing)\b|\bdeploy",
     re.I,
 )
 # "X is used with [Y]": the card names a tool it runs or trains with
@@ -79,6 +80,7 @@ _EVAL_CUE = re.compile(
     r"\b(?:evaluat\w*|benchmark\w*|test\s+set|validation|zero-shot\s+results|leaderboard)\b",
     re.I,
 )
+_TRAINING_HEADING = re.compile(r"\btraining\s+data|\bpre-?training\s+data|\bdatasets?\s+used", re.I)
 _DATA_ID_TEXT = re.compile(r"`([A-Za-z0-9][\w\-]*/[\w.\-]*\w)`")
 
 
@@ -162,6 +164,16 @@ def _named_like(repo_name: str, model_name: str) -> bool:
     return model.startswith(repo) or (len(family) >= 4 and repo == family)
 
 
+def _label_names(window: str, model_name: str) -> bool:
+    """The link's text names the model's family: "[Google's mT5](...)" for mt5-small."""
+    label = re.search(r"\[([^\]]+)\]\($", window.split("](")[0] + "](") if "](" in window else None
+    if label is None:
+        return False
+    first = re.sub(r"[^a-z0-9]", "", re.split(r"[-_]", model_name.lower())[0])
+    words = {re.sub(r"[^a-z0-9]", "", w) for w in re.split(r"[\s/]+", label.group(1).lower())}
+    return len(first) >= 2 and first in words
+
+
 def own_code(repo_id: str, author: str | None, body: str, libraries: set[str]) -> list[LinkClaim]:
     """GitHub repositories the card presents as the model's own code."""
     model_name = repo_id.split("/")[-1]
@@ -185,10 +197,14 @@ def own_code(repo_id: str, author: str | None, body: str, libraries: set[str]) -
             lib_named = re.sub(r"[-_.]", "", name.lower()) in libraries
             tool = fenced or tools_here or bool(_TOOL_CUE.search(window))
             cue = bool(_CODE_CUE.search(window))
-            named = _named_like(name, model_name) or (
-                bool(author)
-                and owner.lower() == (author or "").lower()
-                and _named_like(name, model_name)
+            named = (
+                _named_like(name, model_name)
+                or _label_names(window, model_name)
+                or (
+                    bool(author)
+                    and owner.lower() == (author or "").lower()
+                    and _named_like(name, model_name)
+                )
             )
             claim: LinkClaim | None = None
             if not tool and cue:
@@ -209,11 +225,11 @@ def own_code(repo_id: str, author: str | None, body: str, libraries: set[str]) -
 
 def _window(line: str, start: int, end: int) -> str:
     """The link's own text and the words just before it: what the card calls it."""
-    lead = line[max(0, start - 80) : start]
+    lead = line[max(0, start - 160) : start]
     # the Markdown link text when the URL is a link target: [text](url)
     bracket = lead.rfind("[")
     if bracket >= 0 and lead[bracket:].find("](") >= 0:
-        lead = lead[max(0, bracket - 60) :]
+        lead = lead[max(0, bracket - 140) :]
     lead = re.split(r"[.;!?]\s", lead)[-1]
     return lead + line[end : end + 40].split("\n")[0]
 
@@ -225,6 +241,14 @@ def training_datasets(body: str) -> list[LinkClaim]:
         text = line.strip()
         if fenced or text.startswith(("<", "|")) or _EVAL_CUE.search(heading):
             continue
+        if _TRAINING_HEADING.search(heading) and re.match(r"^[-*+]\s", text):
+            # a list of dataset links under "Training Data"
+            for m in _HF_DATASET.finditer(text):
+                ident = m.group(1).rstrip(".")
+                found.setdefault(
+                    ident.lower(),
+                    LinkClaim(ident, text[:400], CONF_DATA_LIST, "listed under " + heading[:60]),
+                )
         for sentence in re.split(r"(?<=[.!?])\s+(?=[A-Z])", text):
             if not _TRAIN_CUE.search(sentence) or _EVAL_CUE.search(sentence):
                 continue
@@ -264,8 +288,12 @@ class ToolLink:
     snippet: str
 
 
-def tool_links(body: str) -> list[ToolLink]:
-    """GitHub links the card presents as tools the model is used or trained with."""
+def tool_links(body: str, repo_id: str = "") -> list[ToolLink]:
+    """GitHub links the card presents as tools the model is used or trained with.
+
+    A repository named after the model is its own code, not a tool (CodeT5+ for codet5p).
+    """
+    model_name = repo_id.split("/")[-1]
     refs = {k.lower(): v for k, v in _REF_DEF.findall(body)}
     out: dict[str, ToolLink] = {}
     rows = _body_lines(body)
@@ -283,7 +311,9 @@ def tool_links(body: str) -> list[ToolLink]:
             if not gh:
                 continue
             owner, repo = gh.group(1), gh.group(2).rstrip(".").removesuffix(".git")
-            lead = (before + line[:at])[-80:]
+            if model_name and _named_like(repo, model_name):
+                continue
+            lead = (before + line[:at])[-160:]
             tail = line[at : at + len(text) + len(url) + 40]
             context = re.split(r"[.;!?]\s", lead)[-1] + tail
             if not (_TOOL_HEADING.search(heading) or _USE_CUE.search(context)):

@@ -563,7 +563,7 @@ def _library_edges(
         detail = f"{c.constraint or '=='}{c.version}" if c.version else None
         evidence = Evidence(c.field, c.snippet, Method.INFERRED, c.confidence)
         found.append((c.package, evidence, detail, card_prov))
-    for t in links.tool_links(body) if body else []:
+    for t in links.tool_links(body, m.id) if body else []:
         evidence = Evidence("README.md#tool-link", t.snippet, Method.INFERRED, libs.CONF_TOOL_LINK)
         found.append((libs.package(t.name), evidence, f"github.com/{t.repo}", card_prov))
     names: set[str] = set()
