@@ -20,6 +20,7 @@ from neo4j.exceptions import DriverError, Neo4jError
 from ingest.http import HttpClient
 from ingest.loader import Loader
 from ingest.records import NodeRecord, NodeStatus, Provenance, RecordBatch
+from ingest.replay.public import PublicUrls
 from ingest.runs import RunLock, RunReport
 from ingest.sources.base import FetchResult, Follow, Source, Stored, utc_now
 from schema.keys import label_of
@@ -77,8 +78,10 @@ class Crawler:
         limits: Limits,
         lock: RunLock | None = None,
         on_progress: Callable[[RunReport, int], None] | None = None,
+        public_urls: PublicUrls | None = None,
     ) -> None:
         self.driver = driver
+        self.public_urls = public_urls  # under --replay: loopback URLs -> the public ones
         self.database = database
         self.settings = settings
         self.http = http
@@ -221,7 +224,8 @@ class Crawler:
     def _flush(self) -> None:
         if not self._buffer_entities:
             return
-        counts = self.loader.write(self._buffer, self._buffer_fetched, self.run_id)
+        batch = self.public_urls.batch(self._buffer) if self.public_urls else self._buffer
+        counts = self.loader.write(batch, self._buffer_fetched, self.run_id)
         self.report.nodes_written += counts.nodes_created
         self.report.edges_written += counts.relationships_created
         self.report.entities_seen = len(self._seen)

@@ -22,6 +22,7 @@ from neo4j.exceptions import (
 
 from ingest.crawl import Crawler, Limits
 from ingest.http import HttpClient
+from ingest.replay.public import PublicUrls, public_prefixes
 from ingest.runs import LockBusy, RunLock, RunReport, new_run_id, record_run
 from ingest.sources.base import FetchResult, utc_now
 from ingest.sources.registry import build_sources
@@ -99,6 +100,9 @@ def run_ingest(
                     limits=request.limits,
                     lock=lock,
                     on_progress=on_progress,
+                    public_urls=PublicUrls(public_prefixes(settings, s))
+                    if request.replay
+                    else None,
                 )
                 crawler.run(request.seeds, _author_listings(crawler, request.hf_authors))
                 report.http = http.stats.as_dict()

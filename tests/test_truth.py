@@ -225,8 +225,10 @@ def test_code_versus_library_links() -> None:
     tiny = _edges("TinyLlama/TinyLlama-1.1B-Chat-v1.0")
     assert _ends(tiny, Rel.HAS_CODE) == {"github:jzhang38/tinyllama"}
     assert "pypi:trl" in _ends(tiny, Rel.USES_LIBRARY)
-    # a repository of the publisher in a safety section is not the model's code
-    assert not _ends(_edges("meta-llama/Llama-3.2-1B"), Rel.HAS_CODE)
+    # repositories of the publisher in the safety and feedback text are not the model's code
+    llama = _ends(_edges("meta-llama/Llama-3.2-1B"), Rel.HAS_CODE)
+    assert not {"github:meta-llama/llama-agentic-system", "github:meta-llama/purplellama"} & llama
+    assert not {"github:meta-llama/llama-recipes"} & llama
     # the research org's repository named after the model is its code
     assert "github:qwenlm/qwen3" in _ends(_edges("Qwen/Qwen3-0.6B"), Rel.HAS_CODE)
 
@@ -240,6 +242,19 @@ def test_templates_drop_self_references() -> None:
     body = "This model is a fine-tuned version of [me/it](https://huggingface.co/me/it)."
     shape = templates.shape("me/it", (), None, body)
     assert templates.base_claims("me/it", body, shape) == []
+
+
+def test_public_urls_replace_the_replay_address() -> None:
+    from ingest.replay.public import PublicUrls, public_prefixes
+    from shoulders.settings import Settings
+
+    public = Settings()
+    replayed = public.model_copy(
+        update={"hf_endpoint": "http://127.0.0.1:9/hf", "pypi_endpoint": "http://127.0.0.1:9/pypi"}
+    )
+    urls = PublicUrls(public_prefixes(public, replayed))
+    assert urls.url("http://127.0.0.1:9/hf/api/models/a/b") == f"{public.hf_endpoint}/api/models/a/b"
+    assert urls.url("http://127.0.0.1:9/pypi/pypi/torch/json").endswith("pypi.org/pypi/torch/json")
 
 
 # --- the evaluation --------------------------------------------------------------------------
@@ -259,6 +274,14 @@ def test_quick_evaluation_writes_the_page(graph: Driver, tmp_path: Path) -> None
     row = next(line for line in page.splitlines() if line.startswith("| DeepSeek facts"))
     assert "| 100.0% (" in row and row.endswith("| yes |")
     assert "| 0 | 0 | yes |" in page  # no edge to a stale id
+    # class 7: the graph keeps the public URL each replayed request stands for
+    records, _, _ = graph.execute_query(
+        "MATCH (a:Entity)-[r]->(b:Entity) RETURN r.url AS url UNION ALL "
+        "MATCH (n:Entity) RETURN coalesce(n.url, n.page) AS url"
+    )
+    urls = [r["url"] for r in records if r["url"]]
+    assert urls and not [u for u in urls if "127.0.0.1" in u or "localhost" in u]
+    assert any(u.startswith("https://huggingface.co/deepseek-ai/") for u in urls)
     summary = json.loads((tmp_path / "truth.json").read_text())
     assert summary["not_facts_asserted"] == 0
     assert summary["declared_recall"] == 1.0
