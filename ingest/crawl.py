@@ -196,10 +196,14 @@ class Crawler:
         self._last_key = result.key
         for warning in result.warnings:
             if len(self.report.warnings) < 500:
-                self.report.warnings.append(warning)
+                self.report.warnings.append(
+                    self.public_urls.url(warning) if self.public_urls else warning
+                )
         for counter, n in result.counts.items():
             self.report.bump(source_name, counter, n)
         if result.error is not None:
+            if self.public_urls:
+                result.error = self.public_urls.url(result.error)
             self.report.fail(item.key, source_name, result.error)
             failed = self.provenance(source_name, "", None)  # stamps failed_run
             result.batch.nodes.append(_unresolved(item.key, result.error, failed))

@@ -58,6 +58,7 @@ class PublicUrls:
                 n,
                 props={k: self._value(v) for k, v in n.props.items()},
                 provenance=self._prov(n.provenance),
+                reason=self.url(n.reason) if n.reason else n.reason,
             )
             for n in batch.nodes
         ]

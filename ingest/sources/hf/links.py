@@ -298,7 +298,7 @@ def tool_links(body: str, repo_id: str = "") -> list[ToolLink]:
     out: dict[str, ToolLink] = {}
     rows = _body_lines(body)
     for i, (line, heading, fenced) in enumerate(rows):
-        if fenced or _REF_DEF.match(line):
+        if fenced or _REF_DEF.match(line) or _CONTEXT_HEADING.search(heading):
             continue
         links_here = [(m.group("text"), m.group("url"), m.start()) for m in _MD_LINK.finditer(line)]
         links_here += [
