@@ -25,6 +25,7 @@ from ingest.sources.hf import libraries, links, templates
 from ingest.sources.hf.mapper import CONF_CONTRADICTED, map_model
 from ingest.sources.hf.payloads import Card, HfModel
 from schema.vocabulary import Method, Rel
+from shoulders.settings import Settings
 
 PROV = Provenance("hf", "https://huggingface.co/api/models/x", "r1", "2026-01-01T00:00:00Z", "r")
 
@@ -246,14 +247,15 @@ def test_templates_drop_self_references() -> None:
 
 def test_public_urls_replace_the_replay_address() -> None:
     from ingest.replay.public import PublicUrls, public_prefixes
-    from shoulders.settings import Settings
 
     public = Settings()
     replayed = public.model_copy(
         update={"hf_endpoint": "http://127.0.0.1:9/hf", "pypi_endpoint": "http://127.0.0.1:9/pypi"}
     )
     urls = PublicUrls(public_prefixes(public, replayed))
-    assert urls.url("http://127.0.0.1:9/hf/api/models/a/b") == f"{public.hf_endpoint}/api/models/a/b"
+    assert (
+        urls.url("http://127.0.0.1:9/hf/api/models/a/b") == f"{public.hf_endpoint}/api/models/a/b"
+    )
     assert urls.url("http://127.0.0.1:9/pypi/pypi/torch/json").endswith("pypi.org/pypi/torch/json")
 
 
@@ -285,3 +287,46 @@ def test_quick_evaluation_writes_the_page(graph: Driver, tmp_path: Path) -> None
     summary = json.loads((tmp_path / "truth.json").read_text())
     assert summary["not_facts_asserted"] == 0
     assert summary["declared_recall"] == 1.0
+
+
+# --- class 1: renamed ids ------------------------------------------------------------------
+def test_renamed_datasets_are_followed_and_a_rerun_changes_nothing(
+    graph: Driver, settings: Settings, tmp_path: Path
+) -> None:
+    from ingest.crawl import Limits
+    from ingest.job import IngestRequest, run_ingest
+    from tests.support.dump import canonical_dump
+
+    make_recordings(CORPUS, tmp_path)
+    request = IngestRequest(
+        seeds=["hf:model:google-t5/t5-base"],
+        limits=Limits(depth=1),
+        replay=tmp_path,
+        sources=frozenset({"hf"}),
+    )
+    first = run_ingest(settings, request)
+    db = settings.neo4j_database
+    records, _, _ = graph.execute_query(
+        "MATCH (:Model {key: 'hf:model:google-t5/t5-base'})-[:TRAINED_ON]->(d:Dataset) "
+        "RETURN DISTINCT d.key AS key, d.status AS status, d.url AS url",
+        database_=db,
+    )
+    found = {r["key"]: r for r in records}
+    # the tag and the YAML say c4 and the card links wiki_dpr: both were renamed
+    assert {"hf:dataset:legacy-datasets/c4", "hf:dataset:facebook/wiki_dpr"} <= set(found)
+    assert not {"hf:dataset:c4", "hf:dataset:wiki_dpr"} & set(found)
+    c4 = found["hf:dataset:legacy-datasets/c4"]
+    assert c4["status"] == "resolved"
+    # the node says which URL was asked for: the old id, answered with the new one
+    assert c4["url"] == "https://huggingface.co/api/datasets/c4"
+    stale, _, _ = graph.execute_query(
+        "MATCH (n:Entity) WHERE n.key IN ['hf:dataset:c4', 'hf:dataset:wiki_dpr'] RETURN n",
+        database_=db,
+    )
+    assert stale == []
+    before = canonical_dump(graph, db)
+    second = run_ingest(settings, request)
+    assert second.status == first.status
+    # freshness is read under the canonical keys: nothing is fetched twice
+    assert second.fetched == 0 and second.skipped_unchanged == first.fetched
+    assert canonical_dump(graph, db) == before

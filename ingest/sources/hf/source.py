@@ -42,6 +42,8 @@ class HfSource:
         # Keys already fetched this run -> their canonical key, so resolving a name the
         # crawl has already fetched costs no second request.
         self._known: dict[str, str] = {}
+        # Canonical key -> the (old) id the Hub was asked for, when resolving a name hit a rename.
+        self._asked: dict[str, str] = {}
 
     def policy(self) -> ServicePolicy:
         return hf_client.policy(self.settings)
@@ -78,7 +80,14 @@ class HfSource:
         if isinstance(answer, HttpError):
             self._known[key.lower()] = key  # asking again would fail again
             return FetchResult(key, error=str(answer), source=SOURCE)
-        result = self._from_dataset(answer, ctx) if is_dataset else self._from_model(answer, ctx)  # type: ignore[arg-type]
+        # the id actually sent to the Hub: a name resolved earlier may have been asked for
+        # under its old id, and the Hub answered with the new one
+        asked = self._asked.pop(key.lower(), key.split(":", 2)[2])
+        result = (
+            self._from_dataset(answer, ctx, asked)  # type: ignore[arg-type]
+            if is_dataset
+            else self._from_model(answer, ctx, asked)  # type: ignore[arg-type]
+        )
         self._known[key.lower()] = result.key
         if result.key != key:
             result.requested = key
@@ -115,12 +124,17 @@ class HfSource:
             else keys.hf_model(answer.id)
         )
         self._answers[canonical.lower()] = answer
+        if canonical.lower() != key.lower():
+            self._asked[canonical.lower()] = key.split(":", 2)[2]
         return canonical
 
-    def _from_model(self, model: HfModel, ctx: RunContext) -> FetchResult:
+    def _from_model(self, model: HfModel, ctx: RunContext, asked: str | None = None) -> FetchResult:
         client = self.client(ctx)
         key = keys.hf_model(model.id)
         self._known[key.lower()] = key
+        renamed = asked is not None and asked.lower() != model.id.lower()
+        if renamed:
+            ctx.prefetch([key])  # freshness lives under the canonical key, not the old one
         stored = ctx.stored(key)
         if ctx.is_fresh(stored, model.sha):
             return FetchResult(key, skipped=True, follow=upstream_follows(stored), source=SOURCE)
@@ -144,7 +158,8 @@ class HfSource:
             card = replace(card, text=card.text[:MAX_CARD_CHARS])
         body = card.text if card else None
         canonical = {t: self._canonical(t) for t in sorted(targets_to_resolve(model, body))}
-        prov = ctx.provenance(SOURCE, client.model_url(model.id), model.sha)
+        # the URL that was requested: a renamed repo answered under its old id
+        prov = ctx.provenance(SOURCE, client.model_url(asked or model.id), model.sha)
         mapped = map_model(model, card, canonical, prov, client.endpoint)
         return FetchResult(
             key,
@@ -160,14 +175,18 @@ class HfSource:
         # evidence, papers and code links at the price of one request per model.
         return self.settings.hf_readme == "always" or not declares_base(model)
 
-    def _from_dataset(self, dataset: HfDataset, ctx: RunContext) -> FetchResult:
+    def _from_dataset(
+        self, dataset: HfDataset, ctx: RunContext, asked: str | None = None
+    ) -> FetchResult:
         client = self.client(ctx)
         key = keys.hf_dataset(dataset.id)
         self._known[key.lower()] = key
+        if asked is not None and asked.lower() != dataset.id.lower():
+            ctx.prefetch([key])  # freshness lives under the canonical key, not the old one
         stored = ctx.stored(key)
         if ctx.is_fresh(stored, dataset.sha):
             return FetchResult(key, skipped=True, follow=upstream_follows(stored), source=SOURCE)
-        prov = ctx.provenance(SOURCE, client.dataset_url(dataset.id), dataset.sha)
+        prov = ctx.provenance(SOURCE, client.dataset_url(asked or dataset.id), dataset.sha)
         mapped = map_dataset(dataset, prov, client.endpoint)
         return FetchResult(
             key, mapped.batch, mapped.follow, source=SOURCE, warnings=mapped.warnings
