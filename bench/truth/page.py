@@ -159,6 +159,21 @@ def render(ev: Evaluation) -> str:
             f"Edge: {_esc(p.edges[0].describe())}"
         )
     lines += ["", "## False negatives", ""]
+    lines += [
+        "Why the remaining misses stay misses (precision over recall: the rules name a parent",
+        "only from a Hub link or an id written in the card):",
+        "",
+        "- a parent named in words only: 'the pre-trained model', 'Llama 3.1 8B and 70B' as",
+        "  teachers, 'We finetune BLOOM' with the id in an HTML table of the family, GPT-2 linked",
+        "  under its legacy id `gpt2` (no recording answers the rename offline);",
+        "- a relation stated only by the repo's name or a copy notice ('an unmodified version',",
+        "  'converted for the Hugging Face Transformers format', a re-upload named",
+        "  `meta-llama-...-FP16`): read as a parent they would be guesses;",
+        "- code linked from a licence line or a raw.githubusercontent URL, a dataset named as",
+        "  plain `org/name` text, a library named only inside a class name (`BitsAndBytesConfig`)",
+        "  or a table cell.",
+        "",
+    ]
     if not r.false_negatives:
         lines.append("None.")
     for g, why in sorted(r.false_negatives, key=lambda x: (x[0].model, x[0].kind, x[0].target)):
