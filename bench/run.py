@@ -32,11 +32,15 @@ from bench.loadtesting import LoadTestResults, load_test
 from bench.machine import load_average, machine
 from bench.memory import peak_rss_mib
 from bench.querying import (
+    LICENCE_CHECK_CASE,
     LINEAGE_ONLY,
+    OPENNESS_CASE,
     Call,
     Measurer,
     dependents_call,
     explain_call,
+    licence_check_call,
+    openness_call,
     search_call,
     stands_on_call,
 )
@@ -247,6 +251,13 @@ async def _queries(
             )
             calls = [search_call(t) for t in targets.search_texts]
             out.cases.append(await m.case("search, three words", "", calls, config.repeats))
+            step("Bench B: licence check and openness, depth 8")
+            calls = [licence_check_call(k) for k in targets.roots]
+            out.cases.append(
+                await m.case(LICENCE_CHECK_CASE, "p95 < 200 ms", calls, config.repeats)
+            )
+            calls = [openness_call(k, 8) for k in targets.roots]
+            out.cases.append(await m.case(OPENNESS_CASE, "p95 < 200 ms", calls, config.repeats))
             mix: list[Call] = []
             for i, root in enumerate(targets.roots):
                 pair = targets.explain_pairs[i]

@@ -32,6 +32,7 @@ from service.metrics import Metrics
 from service.middleware import RequestGuard
 from service.queries.reader import Reader
 from service.schema import schema
+from service.types.convert import to_entity
 from shoulders.db import async_driver
 from shoulders.settings import Settings
 
@@ -84,7 +85,7 @@ class ShouldersGraphQL(GraphQL[Context, None]):
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
         request_id = request.scope.get("state", {}).get("request_id") or uuid.uuid4().hex[:16]
-        return make_context(self.state.require_reader(), str(request_id))
+        return make_context(self.state.require_reader(), str(request_id), to_entity)
 
 
 def request_error(status: int, message: str) -> JSONResponse:

@@ -8,13 +8,14 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from service.extensions import is_client_error, schema_extensions
+from service.fields.licences import LicenceQuery
 from service.fields.lineage import LineageQuery
 from service.fields.lookups import LookupQuery
 from service.fields.runs import RunsQuery
 from service.fields.search import SearchQuery
 from service.types.convert import ENTITY_TYPES
 
-Query = merge_types("Query", (LookupQuery, LineageQuery, SearchQuery, RunsQuery))
+Query = merge_types("Query", (LookupQuery, LineageQuery, SearchQuery, RunsQuery, LicenceQuery))
 
 
 class ShouldersSchema(strawberry.Schema):

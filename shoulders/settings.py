@@ -101,8 +101,8 @@ class Settings(BaseSettings):
         "https://api.github.com", validation_alias=_env("SHOULDERS_GITHUB_ENDPOINT")
     )
     github_token: SecretStr | None = Field(None, validation_alias=_env("GITHUB_TOKEN"))
-    # Empty means: the PyPI client library's own default endpoint.
-    pypi_endpoint: str | None = Field(None, validation_alias=_env("SHOULDERS_PYPI_ENDPOINT"))
+    # The registry's base URL; its JSON API is /pypi/<name>/json below it.
+    pypi_endpoint: str = Field("https://pypi.org", validation_alias=_env("SHOULDERS_PYPI_ENDPOINT"))
     http_timeout: float = Field(30.0, gt=0, validation_alias=_env("SHOULDERS_HTTP_TIMEOUT"))
     http_max_retries: int = Field(5, ge=0, le=20, validation_alias=_env("SHOULDERS_HTTP_RETRIES"))
     http_max_wait: float = Field(300.0, gt=0, validation_alias=_env("SHOULDERS_HTTP_MAX_WAIT"))

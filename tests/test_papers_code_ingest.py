@@ -152,11 +152,10 @@ def test_request_counts_are_reported_and_papers_are_batched(
     report, seen = crawl
     assert report.per_source["arxiv"]["fetched"] == 4 and report.per_source["s2"]["fetched"] == 4
     assert report.http["retries"] == 1  # the scripted S2 429
-    # The report counts every request (the 429 included); a PyPI redirect is followed inside
-    # one request, so PyPI counts one per package asked (4 captured + 9 constructed), and the
-    # replay server sees two each (the trailing-slash redirect and the project JSON).
-    assert report.http["total"] == seen["arxiv"] + seen["s2"] + seen["github"] + 13
-    assert seen["pypi"] == 13 * 2
+    # The report counts every request (the 429 included); PyPI is one GET per package asked
+    # (4 captured + 9 constructed), and the replay server saw exactly those.
+    assert report.http["total"] == seen["arxiv"] + seen["s2"] + seen["github"] + seen["pypi"]
+    assert seen["pypi"] == 4 + 9
     # Papers: one arXiv query and one S2 batch per crawl level (3 levels, 4 papers fetched);
     # only the reference pages are per paper (S2 has intents/influence only there).
     assert seen["GET /arxiv/api/query"] == 3

@@ -11,7 +11,6 @@ from collections.abc import Mapping
 from dataclasses import replace
 
 from ingest.records import EdgeRecord, PropValue, Provenance, RecordBatch
-from ingest.sources.pypi.client import endpoint as pypi_root
 from shoulders.settings import Settings
 
 
@@ -22,7 +21,7 @@ def public_prefixes(public: Settings, replayed: Settings) -> dict[str, str]:
         replayed.arxiv_endpoint.rstrip("/"): public.arxiv_endpoint.rstrip("/"),
         replayed.s2_endpoint.rstrip("/"): public.s2_endpoint.rstrip("/"),
         replayed.github_endpoint.rstrip("/"): public.github_endpoint.rstrip("/"),
-        pypi_root(replayed).rstrip("/"): pypi_root(public).rstrip("/"),
+        replayed.pypi_endpoint.rstrip("/"): public.pypi_endpoint.rstrip("/"),
     }
     mapping = {k: v for k, v in pairs.items() if k != v}
     return dict(sorted(mapping.items(), key=lambda kv: -len(kv[0])))

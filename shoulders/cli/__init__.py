@@ -10,6 +10,7 @@ import typer
 
 from shoulders.cli.bulk_import import bulk_import
 from shoulders.cli.ingest import ingest
+from shoulders.cli.licence import licence_check, openness
 from shoulders.cli.lineage import lineage
 from shoulders.cli.neo4j import neo4j_app
 from shoulders.cli.schema import schema_app
@@ -24,6 +25,8 @@ app.command("lineage")(lineage)
 app.command("ingest")(ingest)
 app.command("up")(up)
 app.command("bulk-import")(bulk_import)
+app.command("licence-check")(licence_check)
+app.command("openness")(openness)
 
 
 def main() -> None:

@@ -6,7 +6,8 @@ Lineage comes from three places, and every claim keeps its own evidence:
 - card YAML ``base_model`` / ``base_model_relation`` (declared; may hold a pre-rename id),
 - README prose: a "Base Model" table and sentences (inferred, with the snippet).
 
-The source resolves ids that did not come from tags (``targets_to_resolve``) and
+Claims are extracted once per model (``extract_claims`` -> ``CardClaims``). The
+source resolves ids that did not come from tags (``CardClaims.to_resolve``) and
 passes the answers in ``canonical``; a claim on a stale id then points at the
 canonical node and keeps the raw id as its evidence value.
 """
@@ -126,12 +127,6 @@ def declared_claims(m: HfModel) -> list[Claim]:
             rel, detail = tag_targets.get(key, Rel.DERIVED_FROM), None
         claims.append(Claim(rel, key, Evidence("cardData.base_model", raw), detail=detail))
     return claims
-
-
-def declares_base(m: HfModel) -> bool:
-    """Does the metadata name a base model (``cardData.base_model`` or a ``base_model:`` tag)?"""
-    me = keys.hf_model(m.id).lower()
-    return any(c.target.lower() != me for c in declared_claims(m))
 
 
 # --- prose lineage ------------------------------------------------------------------------
@@ -373,17 +368,62 @@ def _foreign_front_matter(declared: list[Claim], stated: list[Claim]) -> bool:
     return bool(text_parts) and not parts(declared) & text_parts
 
 
-def targets_to_resolve(m: HfModel, body: str | None) -> set[str]:
-    """Keys whose canonical id the source asks the Hub for.
+@dataclass(frozen=True)
+class CardClaims:
+    """A model's claims, extracted once; everything downstream uses this one result.
 
-    Model ids from tags are canonical (the Hub writes them); dataset tags are not always:
-    a dataset renamed after the card was written keeps its old id in the tag.
+    From the metadata (tags, card YAML) first; once the README is read, from its body
+    (the card without its front matter) too -- the one text prose is read from. The
+    source asks ``declares_base`` whether to read the README and ``to_resolve`` what to
+    ask the Hub; ``map_model`` maps the same claims.
     """
-    claims = declared_claims(m) + dataset_claims(m)
-    if body:
-        claims += prose_claims(m, body) + prose_dataset_claims(body)
-    tagged = {c.target for c in claims if c.from_tag and c.rel is not Rel.TRAINED_ON}
-    return {c.target for c in claims if not c.from_tag or c.rel is Rel.TRAINED_ON} - tagged
+
+    model_id: str
+    declared: tuple[Claim, ...]  # tags and cardData.base_model
+    datasets: tuple[Claim, ...]
+    card: Card | None = None
+    body: str = ""  # the README without its front matter ("" when not read)
+    prose: tuple[Claim, ...] = ()
+    prose_datasets: tuple[Claim, ...] = ()  # Hub datasets a training sentence links or names
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def declares_base(self) -> bool:
+        """Does the metadata name a base model (``cardData.base_model`` or a ``base_model:`` tag)?"""
+        me = keys.hf_model(self.model_id).lower()
+        return any(c.target.lower() != me for c in self.declared)
+
+    def to_resolve(self) -> set[str]:
+        """Keys whose canonical id the source asks the Hub for.
+
+        Model ids from tags are canonical (the Hub writes them); dataset tags are not always:
+        a dataset renamed after the card was written keeps its old id in the tag.
+        """
+        claims = self.declared + self.datasets + self.prose + self.prose_datasets
+        tagged = {c.target for c in claims if c.from_tag and c.rel is not Rel.TRAINED_ON}
+        return {c.target for c in claims if not c.from_tag or c.rel is Rel.TRAINED_ON} - tagged
+
+    def with_card(self, m: HfModel, card: Card | None) -> CardClaims:
+        """These claims plus the README's: its body is read once, here."""
+        if card is None:
+            return self
+        warnings: tuple[str, ...] = ()
+        try:
+            _, body = prose.split_front_matter(card.text)
+        except prose.CardError as exc:
+            warnings = (f"{m.id}: README front matter unreadable ({exc}); prose still read",)
+            body = card.text
+        found = tuple(prose_claims(m, body)) if body else ()
+        datasets = tuple(prose_dataset_claims(body)) if body else ()
+        return replace(
+            self, card=card, body=body, prose=found, prose_datasets=datasets, warnings=warnings
+        )
+
+
+def extract_claims(m: HfModel, card: Card | None = None) -> CardClaims:
+    """The claims of ``m`` (and of its README, when given)."""
+    claims = CardClaims(m.id, tuple(declared_claims(m)), tuple(dataset_claims(m)))
+    return claims.with_card(m, card)
 
 
 # --- records -------------------------------------------------------------------------------
@@ -421,29 +461,21 @@ def _licence_edges(
 
 
 def map_model(
-    m: HfModel, card: Card | None, canonical: Mapping[str, str], prov: Provenance, site: str
+    m: HfModel, found: CardClaims, canonical: Mapping[str, str], prov: Provenance, site: str
 ) -> Mapped:
     """Records for one model. ``canonical`` maps keys named in YAML/prose to the Hub's keys."""
-    out = Mapped()
+    out = Mapped(warnings=list(found.warnings))
     me = keys.hf_model(m.id)
-    body = ""
-    if card is not None:
-        try:
-            _, body = prose.split_front_matter(card.text)
-        except prose.CardError as exc:
-            out.warnings.append(f"{m.id}: README front matter unreadable ({exc}); prose still read")
-            body = card.text
+    card, body = found.card, found.body
     card_prov = (
         Provenance(prov.source, card.url, card.revision, prov.fetched_at, prov.run_id)
         if card
         else prov
     )
 
-    declared, prose_found, conflicts = reconcile(
-        declared_claims(m), prose_claims(m, body) if body else []
-    )
+    declared, prose_found, conflicts = reconcile(list(found.declared), list(found.prose))
     out.warnings += [f"{m.id}: {w}" for w in conflicts]
-    datasets = dataset_claims(m)
+    datasets = list(found.datasets)
     if conflicts and _foreign_front_matter(declared, prose_found):
         # The front matter describes another model: its datasets are not this model's.
         datasets = [
@@ -456,9 +488,7 @@ def map_model(
         ]
     model_targets = {c.target.split(":", 2)[-1].lower() for c in declared + prose_found}
     datasets += [
-        c
-        for c in prose_dataset_claims(body)
-        if c.target.split(":", 2)[-1].lower() not in model_targets
+        c for c in found.prose_datasets if c.target.split(":", 2)[-1].lower() not in model_targets
     ]
     claims = declared + datasets
     licence_edges, licence = _licence_edges(me, m.card_data, m.tags, prov)
@@ -498,7 +528,7 @@ def map_model(
         detail = claim.detail
         if target != claim.target:
             detail = (
-                f"{detail + '; ' if detail else ''}renamed on the Hub to {target.split(':', 2)[-1]}"
+                f"{detail + '; ' if detail else ''}renamed on the Hub to {keys.parse(target).name}"
             )
         claim_prov = card_prov if claim.evidence.field.startswith("README") else prov
         out.batch.edges.append(
@@ -509,7 +539,7 @@ def map_model(
                 claim_prov,
                 claim.evidence,
                 detail,
-                end_name=target.split(":", 2)[-1],
+                end_name=keys.parse(target).name,
             )
         )
         out.follow.append(Follow(target, claim.rel))

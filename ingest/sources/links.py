@@ -1,4 +1,8 @@
-"""Find GitHub repositories named in free text or URLs (paper abstracts, package metadata)."""
+"""Links several sources read: GitHub repositories named in free text or URLs.
+
+Neutral ground: paper abstracts (arXiv) and package metadata (PyPI) both name
+repositories, and sources never import each other, so the parsing lives here.
+"""
 
 from __future__ import annotations
 
