@@ -22,7 +22,7 @@ from ingest.records import EdgeRecord, Provenance
 from ingest.replay.from_captures import constructed_api, load_case, make_recordings
 from ingest.replay.server import ReplayServer
 from ingest.sources.hf import libraries, links, templates
-from ingest.sources.hf.mapper import CONF_CONTRADICTED, map_model
+from ingest.sources.hf.mapper import CONF_CONTRADICTED, extract_claims, map_model
 from ingest.sources.hf.payloads import Card, HfModel
 from schema.vocabulary import Method, Rel
 from shoulders.settings import Settings
@@ -43,7 +43,9 @@ def _model(repo_id: str) -> tuple[HfModel, Card]:
 
 def _edges(repo_id: str) -> list[EdgeRecord]:
     model, card = _model(repo_id)
-    return map_model(model, card, {}, PROV, "https://huggingface.co").batch.edges
+    return map_model(
+        model, extract_claims(model, card), {}, PROV, "https://huggingface.co"
+    ).batch.edges
 
 
 def _ends(edges: list[EdgeRecord], rel: Rel, min_confidence: float = 0.5) -> set[str]:
@@ -151,7 +153,7 @@ def test_prose_base_templates(repo_id: str, rel: Rel, base: str) -> None:
 
 def test_copied_front_matter_is_kept_as_a_contradicted_claim() -> None:
     model, card = _model("QuantFactory/Llama-3.2-3B-Instruct-abliterated-GGUF")
-    mapped = map_model(model, card, {}, PROV, "https://huggingface.co")
+    mapped = map_model(model, extract_claims(model, card), {}, PROV, "https://huggingface.co")
     lineage = {(e.rel, e.end): e for e in mapped.batch.edges if e.end.startswith("hf:model:")}
     parent = lineage[(Rel.QUANTIZED_FROM, "hf:model:huihui-ai/Llama-3.2-3B-Instruct-abliterated")]
     assert parent.evidence.confidence >= 0.8
