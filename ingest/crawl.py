@@ -21,6 +21,7 @@ from ingest.http import HttpClient
 from ingest.licence_nodes import licence_nodes
 from ingest.loader import Loader
 from ingest.records import NodeRecord, NodeStatus, Provenance, RecordBatch
+from ingest.replay.public import PublicUrls
 from ingest.runs import RunLock, RunReport
 from ingest.sources.base import FetchResult, Follow, Head, Source, Stamp, utc_now
 from schema import keys
@@ -90,8 +91,10 @@ class Crawler:
         limits: Limits,
         lock: RunLock | None = None,
         on_progress: Callable[[RunReport, int], None] | None = None,
+        public_urls: PublicUrls | None = None,
     ) -> None:
         self.driver = driver
+        self.public_urls = public_urls  # under --replay: loopback URLs -> the public ones
         self.database = database
         self.settings = settings
         self.http = http
@@ -276,10 +279,14 @@ class Crawler:
         self._last_key = result.key
         for warning in result.warnings:
             if len(self.report.warnings) < 500:
-                self.report.warnings.append(warning)
+                self.report.warnings.append(
+                    self.public_urls.url(warning) if self.public_urls else warning
+                )
         for counter, n in result.counts.items():
             self.report.bump(source_name, counter, n)
         if result.error is not None:
+            if self.public_urls:
+                result.error = self.public_urls.url(result.error)
             self.report.fail(item.key, source_name, result.error)
             failed = self.provenance(source_name, "", None)  # stamps failed_run
             result.batch.nodes.append(_unresolved(item.key, result.error, failed))
@@ -305,7 +312,8 @@ class Crawler:
     def _flush(self) -> None:
         if not self._buffer_entities:
             return
-        counts = self.loader.write(self._buffer, self._buffer_fetched, self.run_id)
+        batch = self.public_urls.batch(self._buffer) if self.public_urls else self._buffer
+        counts = self.loader.write(batch, self._buffer_fetched, self.run_id)
         self.report.nodes_written += counts.nodes_created
         self.report.edges_written += counts.relationships_created
         self.report.entities_seen = len(self._seen)

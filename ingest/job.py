@@ -11,6 +11,7 @@ import logging
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlencode
 
 from neo4j.exceptions import (
     AuthError,
@@ -22,6 +23,7 @@ from neo4j.exceptions import (
 
 from ingest.crawl import Crawler, Limits
 from ingest.http import HttpClient
+from ingest.replay.public import PublicUrls, public_prefixes
 from ingest.runs import LockBusy, RunLock, RunReport, new_run_id, record_run
 from ingest.sources.base import Source, utc_now
 from ingest.sources.registry import SOURCES, build_sources
@@ -45,8 +47,13 @@ class IngestRequest:
 
 
 @contextlib.contextmanager
-def replaying(settings: Settings, folder: Path | None) -> Iterator[Settings]:
-    """Serve a recording folder on loopback and point every source at it."""
+def replaying(
+    settings: Settings, folder: Path | None, unanswered: list[Callable[[], list[str]]] | None = None
+) -> Iterator[Settings]:
+    """Serve a recording folder on loopback and point every source at it.
+
+    ``unanswered`` receives a function that lists the requests no recording answered.
+    """
     if folder is None:
         yield settings
         return
@@ -55,6 +62,17 @@ def replaying(settings: Settings, folder: Path | None) -> Iterator[Settings]:
     by_env = {env: name for name, env in env_names().items()}
     with ReplayServer(folder) as server:
         updates = {by_env[env]: url for env, url in server.endpoints().items() if env in by_env}
+        if unanswered is not None:
+            unanswered.append(
+                lambda: sorted(
+                    {
+                        f"no recording for {r.method} {r.path}"
+                        + (f"?{urlencode(r.query, doseq=True)}" if r.query else "")
+                        + f" (service {r.service})"
+                        for r in server.stats.unmatched()
+                    }
+                )
+            )
         yield settings.model_copy(update=updates)
 
 
@@ -69,7 +87,8 @@ def run_ingest(
         seeds=[*request.seeds, *(keys.hf_author(a) for a in request.hf_authors)],
         mode="replay" if request.replay else "live",
     )
-    with replaying(settings, request.replay) as s, db.driver(s) as driver:
+    unanswered: list[Callable[[], list[str]]] = []
+    with replaying(settings, request.replay, unanswered) as s, db.driver(s) as driver:
         database = s.neo4j_database
         try:
             constraints.apply(driver, database)
@@ -100,9 +119,15 @@ def run_ingest(
                     limits=request.limits,
                     lock=lock,
                     on_progress=on_progress,
+                    public_urls=PublicUrls(public_prefixes(settings, s))
+                    if request.replay
+                    else None,
                 )
                 crawler.run([*request.seeds, *(keys.hf_author(a) for a in request.hf_authors)])
                 report.http = http.stats.as_dict()
+            # Under --replay, every request the recordings did not answer, as a warning.
+            for listing in unanswered:
+                report.warnings += listing()
             # Per source: what was fetched, skipped, failed, and the HF READMEs read or skipped.
             log.info(
                 "crawled",
