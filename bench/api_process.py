@@ -34,10 +34,13 @@ class ApiProcess:
 
 
 @contextmanager
-def serving(timeout: float = 60.0, log: Path | None = None) -> Iterator[ApiProcess]:
+def serving(
+    timeout: float = 60.0, log: Path | None = None, workers: int = 1
+) -> Iterator[ApiProcess]:
     """Start the API on a free loopback port (the environment's Neo4j) and wait for /healthz.
 
     Its output goes to ``log`` when given; otherwise stderr is kept for a start-up failure.
+    With ``workers`` > 1 the pid is uvicorn's supervisor (its RSS is not the workers').
     """
     port = free_port()
     env = dict(os.environ, SHOULDERS_LOG_LEVEL="WARNING", SHOULDERS_GRAPHIQL="false")
@@ -50,6 +53,8 @@ def serving(timeout: float = 60.0, log: Path | None = None) -> Iterator[ApiProce
         "127.0.0.1",
         "--port",
         str(port),
+        "--workers",
+        str(workers),
     ]
     out = log.open("w") if log else None
     process = subprocess.Popen(

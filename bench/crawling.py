@@ -25,7 +25,7 @@ from ingest.records import Provenance
 from ingest.replay.server import ReplayServer
 from ingest.replay.stats import RecordedRequest
 from ingest.sources.hf import client as hf_client
-from ingest.sources.hf.mapper import map_dataset, map_model
+from ingest.sources.hf.mapper import extract_claims, map_dataset, map_model
 from schema import keys
 from schema.vocabulary import ENTITY
 from shoulders import db
@@ -182,10 +182,10 @@ def naive_crawl(
 
 
 def _fetch_one(client: hf_client.HfClient, key: str) -> list[Any]:
-    repo_id = key.split(":", 2)[2]
+    repo_id = keys.parse(key).id
     prov = Provenance("hf", key, None, "2025-06-01T00:00:00Z", "naive")
     if key.startswith("hf:dataset:"):
         return map_dataset(client.dataset(repo_id), prov, client.endpoint).follow
     model = client.model(repo_id)
     card = client.card(model.id, model.sha)
-    return map_model(model, card, {}, prov, client.endpoint).follow
+    return map_model(model, extract_claims(model, card), {}, prov, client.endpoint).follow

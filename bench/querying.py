@@ -23,6 +23,7 @@ from schema.vocabulary import MODEL_LINEAGE, Rel
 from service import limits
 from service.export import render as render_export
 from service.export.source import export_source
+from service.licensing.answers import assess_openness, check_licences
 from service.queries.dependents import dependents, dependents_page
 from service.queries.entities import load_entities
 from service.queries.explain import explain
@@ -48,6 +49,15 @@ EXPLAIN = """query($from: String!, $to: String!) {
   explain(from: $from, to: $to) {
     length truncated chains { hops { fromKey relation toKey method
                                      evidence { source field value } } } } }"""
+LICENCE_CHECK = """query($key: String!) {
+  licenseCheck(key: $key) {
+    maxSeverity declared { id class }
+    findings { code severity scope subjectKey terms { kind clause source }
+               path { fromKey relation toKey evidence { source field value } } } } }"""
+OPENNESS = """query($key: String!, $depth: Int!) {
+  openness(key: $key, maxDepth: $depth) {
+    verdict summary truncated byKind { kind total open openWithRestrictions closedOrUnknown }
+    entities { key kind verdict reason } mof { reached couldReach } } }"""
 SEARCH = """query($text: String!) {
   search(text: $text, first: 20) { totalCount edges { score node { key kind name } } } }"""
 
@@ -170,7 +180,29 @@ def search_call(text: str) -> Call:
     return Call(raw, SEARCH, {"text": text})
 
 
+def licence_check_call(key: str) -> Call:
+    """The licence check: weights lineage (8 levels), teachers, data and their licences."""
+
+    async def raw(reader: Reader) -> tuple[int, bool]:
+        found = await check_licences(reader, key)
+        return (len(found.findings), False) if found else (0, False)
+
+    return Call(raw, LICENCE_CHECK, {"key": key})
+
+
+def openness_call(key: str, depth: int) -> Call:
+    """Openness: the standsOn closure, the licences in it, a verdict per entity."""
+
+    async def raw(reader: Reader) -> tuple[int, bool]:
+        found = await assess_openness(reader, key, depth)
+        return (len(found.items), found.truncation is not None) if found else (0, False)
+
+    return Call(raw, OPENNESS, {"key": key, "depth": depth})
+
+
 LINEAGE_ONLY: frozenset[Rel] = MODEL_LINEAGE
+LICENCE_CHECK_CASE = "licenseCheck, weights lineage depth 8"
+OPENNESS_CASE = "openness, closure depth 8"
 
 
 # --- measuring ---------------------------------------------------------------------------

@@ -257,6 +257,7 @@ def _case_row(c: CaseResult) -> list[str]:
 def queries(r: Results) -> list[str]:
     q = r.queries
     rows = [_case_row(c) for c in q.cases]
+    raw = next((ld.per_second for ld in q.loads if ld.path == "raw Cypher"), 0.0)
     load_rows = [
         [
             ld.path,
@@ -264,6 +265,7 @@ def queries(r: Results) -> list[str]:
             f"{ld.seconds:.0f} s",
             f"{ld.completed:,}",
             f"**{ld.per_second:,.1f}**",
+            f"{ld.per_second / raw:.0%}" if raw else "n/a",
             f"{_ms(ld.latency.p50)} / {_ms(ld.latency.p95)}",
             f"{ld.errors}",
         ]
@@ -300,7 +302,8 @@ def queries(r: Results) -> list[str]:
         "a base of middling fan-in, for a fixed time per path:",
         "",
         *_table(
-            ["path", "clients", "for", "answers", "answers/s", "p50 / p95 ms", "errors"], load_rows
+            ["path", "clients", "for", "answers", "answers/s", "of raw", "p50 / p95 ms", "errors"],
+            load_rows,
         ),
         f"standsOn budgets: {limits.NODE_BUDGET} entities, {limits.EDGE_BUDGET} edges; "
         f"dependents walk budget {limits.DEPENDENTS_BUDGET:,}.",
@@ -524,6 +527,14 @@ FIXES = [
     "- **`shoulders bulk-import`** (`ingest/bulk/`: `admin_import.py`, "
     "`csv_files.py`, `snapshot.py`): the cold bootstrap through `neo4j-admin database import full`, writing "
     "the Loader's own property maps, offered because it wins by a wide margin on first loads.",
+    "- **Plain leaf fields completed inline** (`service/execution.py`, issue #16): graphql-core "
+    "completed each of the ~10 000 scalar fields of a large standsOn answer with a path, a "
+    "resolve info, Strawberry's resolver wrapper and an enum coercion that loops over the "
+    "enum; `FastLeafExecutor` reads a field without a resolver of its own directly and hands "
+    "everything else to graphql-core. Completion of the same answers: 553 -> 280 ms under "
+    "load, side by side (docs/graphql-profile.md has the profile).",
+    "- **orjson for response bodies** (`service/app.py`): a 230 KiB answer encoded in 3.9 ms "
+    "where `json.dumps` took 32.5 ms (same run as the profile).",
     "",
 ]
 

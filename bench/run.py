@@ -32,12 +32,17 @@ from bench.loadtesting import LoadTestResults, load_test
 from bench.machine import load_average, machine
 from bench.memory import peak_rss_mib
 from bench.querying import (
+    LICENCE_CHECK_CASE,
     LINEAGE_ONLY,
+    OPENNESS_CASE,
     Call,
+    Load,
     Measurer,
     dependents_call,
     explain_call,
     export_call,
+    licence_check_call,
+    openness_call,
     search_call,
     stands_on_call,
 )
@@ -203,6 +208,20 @@ def bulk_phase(
 
 
 # --- Bench B --------------------------------------------------------------------------------
+def _mix(targets: Targets) -> list[Call]:
+    """What the concurrent clients ask, in turn."""
+    mix: list[Call] = []
+    for i, root in enumerate(targets.roots):
+        mix += [
+            stands_on_call(root, 8, LINEAGE_ONLY),
+            stands_on_call(root, 2, None),
+            explain_call(*targets.explain_pairs[i]),
+            search_call(targets.search_texts[i]),
+            dependents_call(targets.mid_base),
+        ]
+    return mix
+
+
 async def _queries(
     config: BenchConfig, settings: Settings, url: str, targets: Targets, step: Progress
 ) -> QueryResults:
@@ -253,16 +272,14 @@ async def _queries(
             )
             calls = [search_call(t) for t in targets.search_texts]
             out.cases.append(await m.case("search, three words", "", calls, config.repeats))
-            mix: list[Call] = []
-            for i, root in enumerate(targets.roots):
-                pair = targets.explain_pairs[i]
-                mix += [
-                    stands_on_call(root, 8, LINEAGE_ONLY),
-                    stands_on_call(root, 2, None),
-                    explain_call(*pair),
-                    search_call(targets.search_texts[i]),
-                    dependents_call(targets.mid_base),
-                ]
+            step("Bench B: licence check and openness, depth 8")
+            calls = [licence_check_call(k) for k in targets.roots]
+            out.cases.append(
+                await m.case(LICENCE_CHECK_CASE, "p95 < 200 ms", calls, config.repeats)
+            )
+            calls = [openness_call(k, 8) for k in targets.roots]
+            out.cases.append(await m.case(OPENNESS_CASE, "p95 < 200 ms", calls, config.repeats))
+            mix = _mix(targets)
             for path in ("GraphQL/HTTP", "raw Cypher"):
                 step(f"Bench B: {config.concurrency} concurrent clients, {path}")
                 out.loads.append(
@@ -273,12 +290,29 @@ async def _queries(
     return out
 
 
+async def _load_over_http(
+    config: BenchConfig, settings: Settings, url: str, targets: Targets, path: str
+) -> Load:
+    driver = async_driver(settings)  # the Measurer's raw side, unused here
+    try:
+        async with httpx.AsyncClient(base_url=url, timeout=120) as http:
+            m = Measurer(driver, settings.neo4j_database, http, config.warm_every_call)
+            return await m.load(path, _mix(targets), config.concurrency, config.concurrency_seconds)
+    finally:
+        await driver.close()
+
+
 def query_phase(
     config: BenchConfig, settings: Settings, targets: Targets, step: Progress
 ) -> QueryResults:
     with serving() as api:
         out = asyncio.run(_queries(config, settings, api.url, targets, step))
         out.api_rss_mib = api.peak_rss_mib()
+    # Issue #16: what a second uvicorn worker buys on this machine, the same mix.
+    path = "GraphQL/HTTP, 2 uvicorn workers"
+    step(f"Bench B: {config.concurrency} concurrent clients, {path}")
+    with serving(timeout=120, workers=2) as api:
+        out.loads.append(asyncio.run(_load_over_http(config, settings, api.url, targets, path)))
     return out
 
 

@@ -11,7 +11,7 @@ import statistics
 from dataclasses import dataclass
 
 from bench.crawling import CrawlResult
-from bench.querying import CaseResult
+from bench.querying import LICENCE_CHECK_CASE, OPENNESS_CASE, CaseResult
 from bench.results import Results
 from service import limits
 from service.queries.walk import DEFAULT_FAN_OUT_DEPTH
@@ -334,6 +334,33 @@ def load_test(r: Results) -> Verdict:
     )
 
 
+def licences(r: Results) -> list[Verdict]:
+    """The licence check and openness answer within 200 ms p95 on a depth-8 closure."""
+    out = []
+    for name in (LICENCE_CHECK_CASE, OPENNESS_CASE):
+        case = _case(r, name)
+        if case is None:
+            continue
+        http95, raw95 = case.http.p95, case.raw.p95
+        met = http95 < 200
+        why = ""
+        if not met:
+            why = (
+                f"p95 {_ms(http95)} over HTTP ({http95 / 200:.1f}x the target), {_ms(raw95)} "
+                f"raw; {case.truncated} of {len(case.sizes)} answers hit the walk budget."
+            )
+        out.append(
+            Verdict(
+                f"{name}: p95 < 200 ms",
+                f"p95 {_ms(http95)} (GraphQL/HTTP), {_ms(raw95)} (raw)",
+                f"p50 {_ms(case.http.p50)} / {_ms(case.raw.p50)}",
+                met,
+                why,
+            )
+        )
+    return out
+
+
 def all_verdicts(r: Results) -> list[Verdict]:
     return [
         loader_vs_naive(r),
@@ -341,6 +368,7 @@ def all_verdicts(r: Results) -> list[Verdict]:
         *stands_on(r),
         export(r),
         dependents(r),
+        *licences(r),
         http_overhead(r),
         *crawl(r),
         load_test(r),

@@ -18,18 +18,23 @@ from neo4j import Driver
 from neo4j.exceptions import DriverError, Neo4jError
 
 from ingest.http import HttpClient
+from ingest.licence_nodes import licence_nodes
 from ingest.loader import Loader
 from ingest.records import NodeRecord, NodeStatus, Provenance, RecordBatch
+from ingest.replay.public import PublicUrls
 from ingest.runs import RunLock, RunReport
-from ingest.sources.base import FetchResult, Follow, Source, Stored, utc_now
-from schema.keys import label_of
-from schema.vocabulary import ENTITY, Rel
+from ingest.sources.base import FetchResult, Follow, Head, Source, Stamp, utc_now
+from schema import keys
+from schema.keys import is_node_key, label_of
+from schema.vocabulary import ENTITY, FAN_OUT_HOPS, Rel
 from shoulders.settings import Settings
 
 log = logging.getLogger("shoulders.crawl")
 
-CITATION_HOPS = frozenset({Rel.CITES})
-CODE_HOPS = frozenset({Rel.DEPENDS_ON, Rel.BUILT_FROM, Rel.FORKED_FROM})
+CITATION_HOPS = FAN_OUT_HOPS[Rel.CITES]  # counted against Limits.paper_depth
+CODE_HOPS = FAN_OUT_HOPS[Rel.DEPENDS_ON]  # counted against Limits.code_depth
+#: Heads settled together: one stored-state query and one ``complete`` call per chunk.
+SETTLE_CHUNK = 100
 
 
 @dataclass(frozen=True)
@@ -62,8 +67,17 @@ class Item:
         )
 
 
+@dataclass(frozen=True)
+class Stored:
+    """What the graph already knows of an entity (for incremental runs)."""
+
+    revision: str | None
+    fetched_at: str | None
+    upstream: tuple[tuple[str, str], ...] = ()  # (rel, end key) of its outgoing edges
+
+
 class Crawler:
-    """Runs one ingest: implements the ``RunContext`` the sources see."""
+    """Runs one ingest: the frontier, freshness, batching, provenance stamps and accounting."""
 
     def __init__(
         self,
@@ -77,8 +91,10 @@ class Crawler:
         limits: Limits,
         lock: RunLock | None = None,
         on_progress: Callable[[RunReport, int], None] | None = None,
+        public_urls: PublicUrls | None = None,
     ) -> None:
         self.driver = driver
+        self.public_urls = public_urls  # under --replay: loopback URLs -> the public ones
         self.database = database
         self.settings = settings
         self.http = http
@@ -96,17 +112,14 @@ class Crawler:
         self._buffer_entities = 0
         self._last_key = ""
 
-    # --- RunContext ---------------------------------------------------------------
-    def now(self) -> str:
-        return utc_now()
-
     def provenance(self, source: str, url: str, revision: str | None) -> Provenance:
-        return Provenance(source, url, revision, self.now(), self.run_id)
+        return self.stamp().provenance(source, url, revision)
 
-    def stored(self, key: str) -> Stored | None:
-        return self._stored.get(key)
+    def stamp(self) -> Stamp:
+        return Stamp(self.run_id, utc_now())
 
     def is_fresh(self, stored: Stored | None, revision: str | None) -> bool:
+        """Unchanged since the stored revision, and (with ``--max-age``) read recently enough."""
         if stored is None or revision is None or stored.revision != revision:
             return False
         if self.limits.max_age is None or stored.fetched_at is None:
@@ -121,19 +134,28 @@ class Crawler:
                 return source
         return None
 
-    def run(self, seeds: Iterable[str], prefetched: Iterable[FetchResult] = ()) -> None:
-        """Crawl upstream from ``seeds``; ``prefetched`` results (e.g. an author listing) count as seeds."""
+    def lister_for(self, key: str) -> Source | None:
+        for source in self.sources:
+            if source.listings and key.startswith(source.listings):
+                return source
+        return None
+
+    def run(self, seeds: Iterable[str]) -> None:
+        """Crawl upstream from ``seeds``; listing seeds (``hf-author:``) are expanded first."""
+        seeds = list(seeds)
         level: list[Item] = []
         listed: set[str] = set()
-        for result in prefetched:
-            self._seen.add(result.key)
-            listed.add(result.key)
-            level.extend(self._take(Item(result.key), result))
+        for key in seeds:
+            lister = self.lister_for(key)
+            if lister is not None:
+                level.extend(self._fetch(lister, [Item(key)], listed))
+            elif not is_node_key(key):
+                raise ValueError(f"{key}: no enabled source lists these")
         # An entity queued as the upstream of a listed one before the listing reached it
         # was taken from the listing since: fetching it again would cost a request for nothing.
         level = [item for item in level if item.key not in listed]
         for key in seeds:
-            if key not in self._seen:
+            if key not in self._seen and self.lister_for(key) is None:
                 self._seen.add(key)
                 level.append(Item(key))
         while level:
@@ -154,25 +176,36 @@ class Crawler:
             groups.setdefault(source.name, (source, []))[1].append(item)
         yield from groups.values()
 
-    def _fetch(self, source: Source, items: list[Item]) -> list[Item]:
-        self.prefetch([i.key for i in items])
+    def _fetch(
+        self, source: Source, items: list[Item], listed: set[str] | None = None
+    ) -> list[Item]:
+        """Read ``items`` (or the entities one listing item names); return what to crawl next.
+
+        ``listed`` collects the keys a listing answered with: they count as seeds.
+        """
         by_key = {i.key: i for i in items}
         nxt: list[Item] = []
         done: set[str] = set()
         try:
-            for result in source.fetch([i.key for i in items], self):
-                item = by_key.get(result.requested or result.key) or by_key.get(
-                    _requested(result, by_key)
-                )
-                if item is None:
-                    item = Item(result.key)
-                done.add(item.key)
-                self._seen.add(result.key)
-                self._seen.add(item.key)
-                nxt.extend(self._take(item, result, source.name))
+            heads = source.heads([i.key for i in items], self.http)
+            for chunk in _chunked(heads, SETTLE_CHUNK):
+                for result in self._settle(source, chunk):
+                    item = by_key.get(result.requested or result.key) or by_key.get(
+                        _requested(result, by_key)
+                    )
+                    if item is None:
+                        item = Item(result.key)
+                    if listed is not None:
+                        listed.add(result.key)
+                    done.add(item.key)
+                    self._seen.add(result.key)
+                    self._seen.add(item.key)
+                    nxt.extend(self._take(item, result, source.name))
         except (DriverError, Neo4jError):
             raise  # the database, not the source: the run stops (exit 1), nothing is blamed
         except Exception as exc:
+            if listed is not None:
+                raise  # a listing that cannot be read is the run's problem, not one entity's
             log.exception("source failed", extra={"source": source.name})
             for item in items:
                 if item.key not in done:
@@ -182,6 +215,59 @@ class Crawler:
                         source.name,
                     )
         return nxt
+
+    def _settle(self, source: Source, chunk: list[Head | FetchResult]) -> Iterator[FetchResult]:
+        """Skip the unchanged heads, complete the others, add what other sources add.
+
+        Results come back in the order of ``chunk``, each entity's results together (the
+        owner's first), so one entity's records are never split across transactions.
+        """
+        heads = [h for h in chunk if isinstance(h, Head)]
+        self.prefetch([h.requested or h.key for h in heads])
+        results: dict[str, list[FetchResult]] = {}
+        changed: list[Head] = []
+        for head in heads:
+            stored = self._stored.get(head.key)
+            if self.is_fresh(stored, head.revision):
+                results[head.key] = [
+                    FetchResult(
+                        head.key,
+                        skipped=True,
+                        follow=_upstream_follows(stored),
+                        source=source.name,
+                        requested=head.requested,
+                    )
+                ]
+            else:
+                changed.append(head)
+        if changed:
+            requested = {h.key: h.requested for h in changed}
+            for result in source.complete(changed, self.stamp(), self.http):
+                result.source = result.source or source.name
+                result.requested = result.requested or requested.get(result.key)
+                results.setdefault(result.key, []).append(result)
+            reread = [
+                h.key for h in changed if all(r.error is None for r in results.get(h.key, ()))
+            ]
+            for adder in self._adders(source, reread):
+                keys_ = [k for k in reread if k.startswith(adder.adds_to)]
+                for result in adder.add(keys_, self.stamp(), self.http):
+                    result.source = result.source or adder.name
+                    results.setdefault(result.key, []).append(result)
+        for entry in chunk:
+            if isinstance(entry, FetchResult):
+                yield entry
+            else:
+                yield from results.pop(entry.key, [])
+        for rest in results.values():
+            yield from rest
+
+    def _adders(self, owner: Source, keys_: list[str]) -> list[Source]:
+        return [
+            s
+            for s in self.sources
+            if s is not owner and s.adds_to and any(k.startswith(s.adds_to) for k in keys_)
+        ]
 
     def _take(self, item: Item, result: FetchResult, source_name: str = "") -> list[Item]:
         """Account for one result, buffer its records, return what to crawl next."""
@@ -193,10 +279,14 @@ class Crawler:
         self._last_key = result.key
         for warning in result.warnings:
             if len(self.report.warnings) < 500:
-                self.report.warnings.append(warning)
+                self.report.warnings.append(
+                    self.public_urls.url(warning) if self.public_urls else warning
+                )
         for counter, n in result.counts.items():
             self.report.bump(source_name, counter, n)
         if result.error is not None:
+            if self.public_urls:
+                result.error = self.public_urls.url(result.error)
             self.report.fail(item.key, source_name, result.error)
             failed = self.provenance(source_name, "", None)  # stamps failed_run
             result.batch.nodes.append(_unresolved(item.key, result.error, failed))
@@ -208,6 +298,7 @@ class Crawler:
             self.report.bump(source_name, "fetched")
             self._buffer_fetched.append((source_name, result.key))
         self._buffer.extend(result.batch)
+        self._buffer.nodes.extend(licence_nodes(result.batch.edges))  # what each licence is
         self._buffer_entities += 1
         nxt = []
         for follow in result.follow:
@@ -221,7 +312,8 @@ class Crawler:
     def _flush(self) -> None:
         if not self._buffer_entities:
             return
-        counts = self.loader.write(self._buffer, self._buffer_fetched, self.run_id)
+        batch = self.public_urls.batch(self._buffer) if self.public_urls else self._buffer
+        counts = self.loader.write(batch, self._buffer_fetched, self.run_id)
         self.report.nodes_written += counts.nodes_created
         self.report.edges_written += counts.relationships_created
         self.report.entities_seen = len(self._seen)
@@ -265,7 +357,7 @@ class Crawler:
         )
 
 
-def upstream_follows(stored: Stored | None) -> list[Follow]:
+def _upstream_follows(stored: Stored | None) -> list[Follow]:
     """For a skipped entity: keep crawling through the edges the graph already has."""
     if stored is None:
         return []
@@ -276,7 +368,7 @@ def _unresolved(key: str, reason: str, provenance: Provenance) -> NodeRecord:
     return NodeRecord(
         key=key,
         label=label_of(key),
-        name=key.split(":", 2)[-1] if key.startswith("hf:") else key.split(":", 1)[-1],
+        name=keys.parse(key).name,
         provenance=provenance,
         status=NodeStatus.UNRESOLVED,
         reason=reason[:500],
@@ -295,3 +387,14 @@ def _requested(result: FetchResult, by_key: dict[str, Item]) -> str:
 def _chunks(items: list[Item], size: int) -> Iterator[list[Item]]:
     for i in range(0, len(items), size):
         yield items[i : i + size]
+
+
+def _chunked(heads: Iterable[Head | FetchResult], size: int) -> Iterator[list[Head | FetchResult]]:
+    chunk: list[Head | FetchResult] = []
+    for head in heads:
+        chunk.append(head)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk

@@ -18,6 +18,7 @@ Errors::
 from __future__ import annotations
 
 import email.utils
+import ipaddress
 import json
 import logging
 import re
@@ -188,6 +189,17 @@ class ServicePolicy:
     min_interval: float = 0.0  # seconds between two requests to this service
     auth_header: tuple[str, str] | None = None
     extra_headers: Mapping[str, str] = field(default_factory=dict)
+
+
+def polite_interval(endpoint: str, live_interval: float) -> float:
+    """``live_interval`` for a real host, 0 for a loopback stand-in (the replay server)."""
+    host = urlsplit(endpoint).hostname or ""
+    if host == "localhost":
+        return 0.0
+    try:
+        return 0.0 if ipaddress.ip_address(host).is_loopback else live_interval
+    except ValueError:
+        return live_interval
 
 
 class HttpClient:

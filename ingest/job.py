@@ -11,6 +11,7 @@ import logging
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlencode
 
 from neo4j.exceptions import (
     AuthError,
@@ -22,11 +23,12 @@ from neo4j.exceptions import (
 
 from ingest.crawl import Crawler, Limits
 from ingest.http import HttpClient
+from ingest.replay.public import PublicUrls, public_prefixes
 from ingest.runs import LockBusy, RunLock, RunReport, new_run_id, record_run
-from ingest.sources.base import FetchResult, utc_now
-from ingest.sources.registry import build_sources
+from ingest.sources.base import Source, utc_now
+from ingest.sources.registry import SOURCES, build_sources
 from ingest.sweep import sweep
-from schema import constraints
+from schema import constraints, keys
 from shoulders import db
 from shoulders.settings import Settings, env_names
 
@@ -45,8 +47,13 @@ class IngestRequest:
 
 
 @contextlib.contextmanager
-def replaying(settings: Settings, folder: Path | None) -> Iterator[Settings]:
-    """Serve a recording folder on loopback and point every source at it."""
+def replaying(
+    settings: Settings, folder: Path | None, unanswered: list[Callable[[], list[str]]] | None = None
+) -> Iterator[Settings]:
+    """Serve a recording folder on loopback and point every source at it.
+
+    ``unanswered`` receives a function that lists the requests no recording answered.
+    """
     if folder is None:
         yield settings
         return
@@ -55,6 +62,17 @@ def replaying(settings: Settings, folder: Path | None) -> Iterator[Settings]:
     by_env = {env: name for name, env in env_names().items()}
     with ReplayServer(folder) as server:
         updates = {by_env[env]: url for env, url in server.endpoints().items() if env in by_env}
+        if unanswered is not None:
+            unanswered.append(
+                lambda: sorted(
+                    {
+                        f"no recording for {r.method} {r.path}"
+                        + (f"?{urlencode(r.query, doseq=True)}" if r.query else "")
+                        + f" (service {r.service})"
+                        for r in server.stats.unmatched()
+                    }
+                )
+            )
         yield settings.model_copy(update=updates)
 
 
@@ -66,10 +84,11 @@ def run_ingest(
     report = RunReport(
         run_id=new_run_id(),
         started_at=utc_now(),
-        seeds=[*request.seeds, *(f"hf-author:{a}" for a in request.hf_authors)],
+        seeds=[*request.seeds, *(keys.hf_author(a) for a in request.hf_authors)],
         mode="replay" if request.replay else "live",
     )
-    with replaying(settings, request.replay) as s, db.driver(s) as driver:
+    unanswered: list[Callable[[], list[str]]] = []
+    with replaying(settings, request.replay, unanswered) as s, db.driver(s) as driver:
         database = s.neo4j_database
         try:
             constraints.apply(driver, database)
@@ -87,6 +106,7 @@ def run_ingest(
         try:
             record_run(driver, database, report)
             sources = build_sources(s, set(request.sources) if request.sources else None)
+            report.warnings.extend(missing_additions(sources))
             policies = {src.name: src.policy() for src in sources}
             with HttpClient(s, policies, cache_path=s.report_dir / "http-cache.sqlite") as http:
                 crawler = Crawler(
@@ -99,9 +119,15 @@ def run_ingest(
                     limits=request.limits,
                     lock=lock,
                     on_progress=on_progress,
+                    public_urls=PublicUrls(public_prefixes(settings, s))
+                    if request.replay
+                    else None,
                 )
-                crawler.run(request.seeds, _author_listings(crawler, request.hf_authors))
+                crawler.run([*request.seeds, *(keys.hf_author(a) for a in request.hf_authors)])
                 report.http = http.stats.as_dict()
+            # Under --replay, every request the recordings did not answer, as a warning.
+            for listing in unanswered:
+                report.warnings += listing()
             # Per source: what was fetched, skipped, failed, and the HF READMEs read or skipped.
             log.info(
                 "crawled",
@@ -128,13 +154,12 @@ def run_ingest(
     return report
 
 
-def _author_listings(crawler: Crawler, authors: Sequence[str]) -> Iterator[FetchResult]:
-    if not authors:
-        return
-    from ingest.sources.hf.source import HfSource
-
-    hf = next((s for s in crawler.sources if isinstance(s, HfSource)), None)
-    if hf is None:
-        raise ValueError("--hf-author needs the hf source")
-    for author in authors:
-        yield from hf.list_author(author, crawler)
+def missing_additions(enabled: Sequence[Source]) -> list[str]:
+    """Registered sources left out of this run that would have added to what runs."""
+    running = {s.name for s in enabled}
+    owned = tuple(p for s in enabled for p in s.prefixes)
+    return [
+        f"the {name} source is not enabled: {' '.join(kind.adds_to)} entities get nothing from it"
+        for name, kind in SOURCES.items()
+        if name not in running and kind.adds_to and any(p.startswith(kind.adds_to) for p in owned)
+    ]

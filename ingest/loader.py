@@ -15,6 +15,7 @@ from typing import Any
 from neo4j import Driver, ManagedTransaction
 
 from ingest.records import EdgeRecord, NodeRecord, NodeStatus, RecordBatch
+from schema import keys
 from schema.keys import label_of
 from schema.vocabulary import ENTITY, Label, Rel
 
@@ -34,10 +35,11 @@ class WriteCounts:
 
 
 def _search_text(name: str, key: str, alias_text: str = "") -> str:
-    return " ".join(part for part in (name, key.split(":")[-1], alias_text) if part)
+    return " ".join(part for part in (name, keys.parse(key).id, alias_text) if part)
 
 
-def _node_row(node: NodeRecord) -> dict[str, Any]:
+def node_row(node: NodeRecord) -> dict[str, Any]:
+    """The parameter row one node is written with (by the Loader, and as a bulk CSV line)."""
     props: dict[str, Any] = {"name": node.name, **node.props}
     aliases = node.props.get("aliases")
     alias_text = " ".join(str(a) for a in aliases) if isinstance(aliases, list) else ""
@@ -60,9 +62,10 @@ def _node_row(node: NodeRecord) -> dict[str, Any]:
     }
 
 
-def _edge_row(edge: EdgeRecord) -> dict[str, Any]:
+def edge_row(edge: EdgeRecord) -> dict[str, Any]:
+    """The parameter row one assertion is written with (by the Loader, and as a bulk CSV line)."""
     p, e = edge.provenance, edge.evidence
-    end_name = edge.end_name or edge.end.split(":", 2)[-1]
+    end_name = edge.end_name or keys.parse(edge.end).name
     return {
         "start": edge.start,
         "end": edge.end,
@@ -140,7 +143,7 @@ def _write(tx: ManagedTransaction, batch: RecordBatch) -> WriteCounts:
     counts = WriteCounts()
     nodes: dict[tuple[Label, NodeStatus], list[dict[str, Any]]] = defaultdict(list)
     for node in batch.nodes:
-        nodes[(node.label, node.status)].append(_node_row(node))
+        nodes[(node.label, node.status)].append(node_row(node))
     # Resolved first, so a reference in the same batch never overwrites a name.
     order = {NodeStatus.RESOLVED: 0, NodeStatus.UNRESOLVED: 1, NodeStatus.REFERENCED: 2}
     for (label, status), rows in sorted(nodes.items(), key=lambda kv: order[kv[0][1]]):
@@ -148,7 +151,7 @@ def _write(tx: ManagedTransaction, batch: RecordBatch) -> WriteCounts:
             counts.add(_run(tx, _node_cypher(label, status), chunk))
     edges: dict[tuple[Rel, Label, Label], list[dict[str, Any]]] = defaultdict(list)
     for edge in batch.edges:
-        edges[(edge.rel, label_of(edge.start), label_of(edge.end))].append(_edge_row(edge))
+        edges[(edge.rel, label_of(edge.start), label_of(edge.end))].append(edge_row(edge))
     for (rel, start, end), rows in edges.items():
         for chunk in _chunks(rows):
             counts.add(_run(tx, _edge_cypher(rel, start, end), chunk))

@@ -14,6 +14,7 @@ normalised as PEP 503 says.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from schema.vocabulary import Label
 
@@ -38,6 +39,11 @@ def hf_dataset(repo_id: str) -> str:
 
 def hf_org(name: str) -> str:
     return "hf:org:" + _hf(name)
+
+
+def hf_author(name: str) -> str:
+    """Not a node: a listing seed, every model of a Hub author."""
+    return "hf-author:" + _hf(name)
 
 
 def _hf(repo_id: str) -> str:
@@ -139,3 +145,48 @@ def parse_seed(seed: str) -> str:
     raise KeyError_(
         f"unknown seed {seed!r}: use hf:<org>/<name>, arxiv:<id>, github:<owner>/<repo> or pypi:<name>"
     )
+
+
+def is_node_key(key: str) -> bool:
+    """Does ``key`` name a node (rather than, say, a listing seed like ``hf-author:x``)?"""
+    return key.startswith(tuple(PREFIX_LABEL))
+
+
+#: Seeds that are not nodes: a source expands each into many entities.
+LISTING_PREFIXES = ("hf-author:",)
+#: Kinds whose id is ``<owner>/<name>``.
+_OWNED = frozenset({"hf:model", "hf:dataset", "github"})
+
+
+@dataclass(frozen=True)
+class ParsedKey:
+    """A key taken apart: the inverse of the builders above."""
+
+    key: str
+    kind: str  # the prefix without its last colon: "hf:model", "arxiv", "pypi", "hf-author"
+    id: str  # what follows the prefix: "deepseek-ai/DeepSeek-R1", "2412.19437", "torch"
+    label: Label | None  # None for a listing seed, which is no node
+
+    @property
+    def parts(self) -> tuple[str, ...]:
+        """The id's parts: (owner, name) for Hub repos and GitHub, else the id alone."""
+        if self.kind in _OWNED and "/" in self.id:
+            owner, name = self.id.split("/", 1)
+            return owner, name
+        return (self.id,)
+
+    @property
+    def name(self) -> str:
+        """What to show for the entity when nothing better (a title, a Hub id) is known."""
+        return self.id
+
+
+def parse(key: str) -> ParsedKey:
+    """``hf:model:org/name`` -> kind ``hf:model``, id ``org/name``; unknown prefixes raise."""
+    for prefix, label in PREFIX_LABEL.items():
+        if key.startswith(prefix):
+            return ParsedKey(key, prefix[:-1], key[len(prefix) :], label)
+    for prefix in LISTING_PREFIXES:
+        if key.startswith(prefix):
+            return ParsedKey(key, prefix[:-1], key[len(prefix) :], None)
+    raise KeyError_(f"unknown key prefix: {key!r}")

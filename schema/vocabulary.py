@@ -113,6 +113,18 @@ MODEL_LINEAGE: frozenset[Rel] = frozenset(
     }
 )
 
+#: Relations that fan out: a paper cites 20-60 papers, a repository or package depends on
+#: 10-50 packages, so their closures reach much of arXiv and PyPI within a few hops. Each
+#: is bounded on its own -- by the crawler (``--paper-depth``, ``--code-depth``) and by the
+#: lineage walk (``fan_out``). Key: the fan-out relation; value: the hops counted with it
+#: (a package's repository and a fork's parent are steps along the same code chain).
+FAN_OUT_HOPS: dict[Rel, frozenset[Rel]] = {
+    Rel.CITES: frozenset({Rel.CITES}),
+    Rel.DEPENDS_ON: frozenset({Rel.DEPENDS_ON, Rel.BUILT_FROM, Rel.FORKED_FROM}),
+}
+#: The fan-out relations, in a fixed order (the lineage walk counts hops in this order).
+FAN_OUT: tuple[Rel, ...] = tuple(FAN_OUT_HOPS)
+
 
 class Method(StrEnum):
     """How a source asserted a fact."""

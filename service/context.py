@@ -1,14 +1,19 @@
 """The typed per-request context: the reader, the request id and fresh DataLoaders.
 
 DataLoaders are made per request, so nothing is cached between users, and every
-level of a nested query costs one Cypher round trip, whatever its width.
+level of a nested query costs one Cypher round trip, whatever its width. The context
+also carries the converter from a stored row to the GraphQL type of its kind
+(``service.types.convert.to_entity``), handed in by the app: ``Edge.from``/``Edge.to``
+need it, and ``convert`` imports every entity type, which lead back to ``Edge``, so
+importing it there would close an import circle.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import strawberry
 from strawberry.dataloader import DataLoader
@@ -19,6 +24,9 @@ from service.queries.entities import Direction
 from service.queries.filters import EdgeFilter
 from service.queries.reader import Reader
 from service.queries.rows import EdgeRow, EntityRow
+
+if TYPE_CHECKING:
+    from service.types.entity import Entity
 
 
 @dataclass(frozen=True)
@@ -66,10 +74,15 @@ class Context:
     reader: Reader
     request_id: str
     loaders: Loaders
+    to_entity: Callable[[EntityRow], Entity]
 
 
 Info = strawberry.Info[Context, None]
 
 
-def make_context(reader: Reader, request_id: str) -> Context:
-    return Context(reader=reader, request_id=request_id, loaders=Loaders(reader))
+def make_context(
+    reader: Reader, request_id: str, to_entity: Callable[[EntityRow], Entity]
+) -> Context:
+    return Context(
+        reader=reader, request_id=request_id, loaders=Loaders(reader), to_entity=to_entity
+    )

@@ -7,14 +7,16 @@ from graphql import GraphQLError
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
+from service.execution import FastLeafExecutor
 from service.extensions import is_client_error, schema_extensions
+from service.fields.licences import LicenceQuery
 from service.fields.lineage import LineageQuery
 from service.fields.lookups import LookupQuery
 from service.fields.runs import RunsQuery
 from service.fields.search import SearchQuery
 from service.types.convert import ENTITY_TYPES
 
-Query = merge_types("Query", (LookupQuery, LineageQuery, SearchQuery, RunsQuery))
+Query = merge_types("Query", (LookupQuery, LineageQuery, SearchQuery, RunsQuery, LicenceQuery))
 
 
 class ShouldersSchema(strawberry.Schema):
@@ -32,6 +34,7 @@ def build_schema() -> strawberry.Schema:
         query=Query,
         types=list(ENTITY_TYPES),
         extensions=schema_extensions(),
+        execution_context_class=FastLeafExecutor,
     )
 
 

@@ -171,9 +171,15 @@ class LocalNeo4j:
         self, main: str, *args: str, timeout: float = 120
     ) -> subprocess.CompletedProcess[str]:
         cmd = [self._java(), "-cp", f"{self.lib}/*", main, *args]
-        return subprocess.run(
-            cmd, env=self._env(), capture_output=True, text=True, timeout=timeout, check=False
-        )
+        try:
+            return subprocess.run(
+                cmd, env=self._env(), capture_output=True, text=True, timeout=timeout, check=False
+            )
+        except subprocess.TimeoutExpired:
+            raise Neo4jServerError(
+                f"{main.rsplit('.', 1)[-1]} {' '.join(args[:1])} did not finish within "
+                f"{timeout:.0f}s" + self.log_tail()
+            ) from None
 
     def _set_initial_password(self) -> None:
         # Only before the first start: afterwards the password lives in the system database.
@@ -236,7 +242,9 @@ class LocalNeo4j:
         if self.pid() is None:
             self.write_config()
             self._set_initial_password()
-            done = self._run_java(LAUNCHER, "start")
+            # The launcher waits for the server process; on a loaded machine that alone can
+            # outlast a fixed two minutes, so it gets the whole start budget.
+            done = self._run_java(LAUNCHER, "start", timeout=self.settings.neo4j_start_timeout)
             if done.returncode != 0:
                 raise Neo4jServerError(
                     "Neo4j did not start:\n" + _tail(done.stdout + done.stderr) + self.log_tail()

@@ -101,8 +101,8 @@ class Settings(BaseSettings):
         "https://api.github.com", validation_alias=_env("SHOULDERS_GITHUB_ENDPOINT")
     )
     github_token: SecretStr | None = Field(None, validation_alias=_env("GITHUB_TOKEN"))
-    # Empty means: the PyPI client library's own default endpoint.
-    pypi_endpoint: str | None = Field(None, validation_alias=_env("SHOULDERS_PYPI_ENDPOINT"))
+    # The registry's base URL; its JSON API is /pypi/<name>/json below it.
+    pypi_endpoint: str = Field("https://pypi.org", validation_alias=_env("SHOULDERS_PYPI_ENDPOINT"))
     http_timeout: float = Field(30.0, gt=0, validation_alias=_env("SHOULDERS_HTTP_TIMEOUT"))
     http_max_retries: int = Field(5, ge=0, le=20, validation_alias=_env("SHOULDERS_HTTP_RETRIES"))
     http_max_wait: float = Field(300.0, gt=0, validation_alias=_env("SHOULDERS_HTTP_MAX_WAIT"))
@@ -133,6 +133,8 @@ class Settings(BaseSettings):
     )
     api_host: str = Field("127.0.0.1", validation_alias=_env("SHOULDERS_API_HOST"))
     api_port: int = Field(8000, ge=1, le=65535, validation_alias=_env("SHOULDERS_API_PORT"))
+    # uvicorn worker processes: each has its own event loop, driver and metrics.
+    api_workers: int = Field(1, ge=1, le=64, validation_alias=_env("SHOULDERS_API_WORKERS"))
     # Unset: GraphiQL follows SHOULDERS_ENV (on in development, off in production).
     graphiql: bool | None = Field(None, validation_alias=_env("SHOULDERS_GRAPHIQL"))
     cors_origins: str = Field("", validation_alias=_env("SHOULDERS_CORS_ORIGINS"))

@@ -78,7 +78,7 @@ def test_faults_on_every_other_source_and_a_rerun_completes(
     assert "HTTP 502" in faulted[("github:deepseek-ai/deepseek-v3", "github")]
     rate = faulted[("github:pytorch/pytorch", "github")]
     assert "rate limited: HTTP 403" in rate and "SHOULDERS_HTTP_MAX_WAIT" in rate
-    assert "JSONDecodeError" in faulted[("pypi:triton", "pypi")]
+    assert "UpstreamError: malformed JSON" in faulted[("pypi:triton", "pypi")]
     # The Atom error entry failed only the batch: its other id was asked alone and fetched.
     assert ("arxiv:2401.06066", "arxiv") not in reasons
     assert report.per_source["arxiv"]["fetched"] >= 2

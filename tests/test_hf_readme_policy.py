@@ -14,10 +14,12 @@ from neo4j import Driver
 
 from ingest.crawl import Limits
 from ingest.job import IngestRequest, run_ingest
+from ingest.records import Provenance
 from ingest.replay.server import ReplayServer
 from ingest.runs import RunReport
-from ingest.sources.hf.mapper import declares_base
-from ingest.sources.hf.payloads import HfModel
+from ingest.sources.hf.mapper import extract_claims, map_model, prose_claims
+from ingest.sources.hf.payloads import Card, HfModel
+from schema.vocabulary import Rel
 from shoulders.settings import Settings
 from tests.conftest import wipe
 from tests.test_hf_ingest import HF_ONLY, LINEAGE_RELS, RECORDINGS, SEEDS, edges, m
@@ -147,15 +149,19 @@ def _model(**fields: Any) -> HfModel:
 
 
 def test_what_counts_as_declaring_a_base() -> None:
-    assert declares_base(_model(card_data={"base_model": "acme/tiny"}))
-    assert declares_base(_model(card_data={"base_model": ["acme/a", "acme/b"]}))
-    assert declares_base(_model(tags=("base_model:finetune:acme/tiny", "base_model:acme/tiny")))
-    assert declares_base(_model(tags=("base_model:acme/tiny",)))
-    assert not declares_base(_model())
-    assert not declares_base(_model(tags=("license:mit", "dataset:acme/data")))
+    assert extract_claims(_model(card_data={"base_model": "acme/tiny"})).declares_base
+    assert extract_claims(_model(card_data={"base_model": ["acme/a", "acme/b"]})).declares_base
+    assert extract_claims(
+        _model(tags=("base_model:finetune:acme/tiny", "base_model:acme/tiny"))
+    ).declares_base
+    assert extract_claims(_model(tags=("base_model:acme/tiny",))).declares_base
+    assert not extract_claims(_model()).declares_base
+    assert not extract_claims(_model(tags=("license:mit", "dataset:acme/data"))).declares_base
     # Naming itself, or something that is no Hub id, explains nothing: the card is read.
-    assert not declares_base(_model(card_data={"base_model": "acme/tiny-chat"}))
-    assert not declares_base(_model(card_data={"base_model": "../my local checkpoint"}))
+    assert not extract_claims(_model(card_data={"base_model": "acme/tiny-chat"})).declares_base
+    assert not extract_claims(
+        _model(card_data={"base_model": "../my local checkpoint"})
+    ).declares_base
 
 
 def test_cli_flag_overrides_the_setting(graph: Driver) -> None:
@@ -168,3 +174,22 @@ def test_cli_flag_overrides_the_setting(graph: Driver) -> None:
     summary = json.loads(done.stdout.strip().splitlines()[-1])
     assert summary["per_source"]["hf"] == {"fetched": 2, "readme_read": 1, "readme_skipped": 1}
     assert cli("ingest", "--hf-readme", "never", "--seed", f"hf:{DISTILL}").returncode == 2
+
+
+def test_a_cards_claims_are_extracted_once_from_its_body() -> None:
+    text = (
+        "---\nlicense: mit\ndescription: >-\n"
+        "  tiny-chat is based on [acme/yaml-base](https://huggingface.co/acme/yaml-base)\n---\n"
+        "tiny-chat is fine-tuned from [acme/tiny-base](https://huggingface.co/acme/tiny-base).\n"
+    )
+    m = _model(tags=("base_model:finetune:acme/tagged",))
+    # Read over the whole card, the front matter would give a claim of its own.
+    assert "hf:model:acme/yaml-base" in {c.target for c in prose_claims(m, text)}
+    claims = extract_claims(m, Card(text=text, url="https://hub/acme/tiny-chat", revision="1"))
+    assert {c.target for c in claims.prose} == {"hf:model:acme/tiny-base"}
+    # What the source resolves and what the mapper maps are the same claims.
+    assert claims.to_resolve() == {"hf:model:acme/tiny-base"}
+    prov = Provenance("hf", "https://hub/api/models/acme/tiny-chat", "1", "2026-01-01", "run")
+    mapped = map_model(m, claims, {}, prov, "https://hub")
+    lineage = {e.end for e in mapped.batch.edges if e.rel is Rel.FINETUNED_FROM}
+    assert lineage == {"hf:model:acme/tagged", "hf:model:acme/tiny-base"}

@@ -10,10 +10,10 @@ import pytest
 from ingest.records import EdgeRecord, Provenance
 from ingest.sources.arxiv.mapper import map_entry
 from ingest.sources.arxiv.payloads import FeedError, parse_feed
-from ingest.sources.github.links import find_repos
 from ingest.sources.github.manifests import parse_manifest, select_manifests
 from ingest.sources.github.mapper import ManifestRead, map_repo, map_sbom
 from ingest.sources.github.payloads import Content, Repo, Sbom, Tree
+from ingest.sources.links import find_repos
 from ingest.sources.pypi.mapper import map_project
 from ingest.sources.pypi.payloads import Project
 from ingest.sources.s2.mapper import map_references, paper_key, s2_id

@@ -9,11 +9,11 @@ import pytest
 from pydantic import SecretStr
 
 from ingest.http import HttpClient
-from ingest.records import Provenance
+from ingest.job import missing_additions
 from ingest.replay.server import ReplayServer
 from ingest.sources.arxiv import client as arxiv_client
 from ingest.sources.arxiv.source import ArxivSource
-from ingest.sources.base import FetchResult, Source, Stored
+from ingest.sources.base import FetchResult, Head, Source, Stamp
 from ingest.sources.github.source import GitHubSource
 from ingest.sources.pypi.source import PyPISource
 from ingest.sources.s2.client import S2Client
@@ -24,28 +24,7 @@ from shoulders.settings import BUNDLED_RECORDINGS, Settings, env_names
 RECORDINGS = BUNDLED_RECORDINGS
 
 
-class Context:
-    """A RunContext without a graph: nothing is stored, nothing is fresh."""
-
-    def __init__(self, settings: Settings, http: HttpClient) -> None:
-        self.run_id = "run-test"
-        self.settings = settings
-        self.http = http
-
-    def now(self) -> str:
-        return "2026-01-01T00:00:00Z"
-
-    def provenance(self, source: str, url: str, revision: str | None) -> Provenance:
-        return Provenance(source, url, revision, self.now(), self.run_id)
-
-    def stored(self, key: str) -> Stored | None:
-        return None
-
-    def prefetch(self, keys: Sequence[str]) -> None:
-        return None
-
-    def is_fresh(self, stored: Stored | None, revision: str | None) -> bool:
-        return False
+STAMP = Stamp("run-test", "2026-01-01T00:00:00Z")
 
 
 @pytest.fixture(scope="module")
@@ -71,8 +50,17 @@ def _http(settings: Settings, sources: Sequence[Source]) -> HttpClient:
     )
 
 
-def _run(source: Source, keys: list[str], ctx: Context) -> list[FetchResult]:
-    return list(source.fetch(keys, ctx))
+def _run(
+    source: Source, keys: list[str], http: HttpClient, adders: Sequence[Source] = ()
+) -> list[FetchResult]:
+    """The contract without a graph: every head counts as changed; adders add to it."""
+    heads = list(source.heads(keys, http))
+    results = [h for h in heads if isinstance(h, FetchResult)]
+    results += source.complete([h for h in heads if isinstance(h, Head)], STAMP, http)
+    reread = [r.key for r in results if r.error is None]
+    for adder in adders:
+        results += adder.add([k for k in reread if k.startswith(adder.adds_to)], STAMP, http)
+    return results
 
 
 # --- arXiv + S2 ------------------------------------------------------------------------
@@ -81,9 +69,7 @@ def test_arxiv_batch_and_s2_citations_in_one_fetch(
 ) -> None:
     arxiv, s2 = ArxivSource(replay_settings), S2Source(replay_settings)
     with _http(replay_settings, [arxiv, s2]) as http:
-        results = _run(
-            arxiv, ["arxiv:2405.04434", "arxiv:2401.06066"], Context(replay_settings, http)
-        )
+        results = _run(arxiv, ["arxiv:2405.04434", "arxiv:2401.06066"], http, [s2])
     by_source = {(r.source, r.key): r for r in results}
     assert set(by_source) == {
         ("arxiv", "arxiv:2405.04434"),
@@ -106,17 +92,19 @@ def test_arxiv_error_entry_fails_only_the_bad_id(
 ) -> None:
     arxiv = ArxivSource(replay_settings)
     with _http(replay_settings, [arxiv]) as http:
-        results = _run(
-            arxiv, ["arxiv:1234.12345", "arxiv:2501.12948"], Context(replay_settings, http)
-        )
+        results = _run(arxiv, ["arxiv:1234.12345", "arxiv:2501.12948"], http)
     by_key = {r.key: r for r in results if r.source == "arxiv"}
     assert by_key["arxiv:2501.12948"].error is None
     assert by_key["arxiv:2501.12948"].batch.nodes[0].name.startswith("DeepSeek-R1")
     assert "400" in (by_key["arxiv:1234.12345"].error or "")
     # The batch answered an error entry (200); each id was then asked alone.
     assert server.stats.count("GET", "/arxiv/api/query") == 3
-    # Without the s2 source, citations are skipped and the run says why.
-    assert any("s2 source is not enabled" in w for r in results for w in r.warnings)
+    # Without the s2 source, papers get no citations, and the run says why.
+    assert not any(r.source == "s2" for r in results)
+    assert missing_additions([arxiv]) == [
+        "the s2 source is not enabled: arxiv: entities get nothing from it"
+    ]
+    assert missing_additions([arxiv, S2Source(replay_settings)]) == []
 
 
 def test_arxiv_pause_only_for_the_real_host(settings: Settings) -> None:
@@ -128,7 +116,7 @@ def test_arxiv_pause_only_for_the_real_host(settings: Settings) -> None:
 def test_s2_429_then_success(replay_settings: Settings, server: ReplayServer) -> None:
     arxiv, s2 = ArxivSource(replay_settings), S2Source(replay_settings)
     with _http(replay_settings, [arxiv, s2]) as http:
-        results = _run(arxiv, ["arxiv:2412.19437"], Context(replay_settings, http))
+        results = _run(arxiv, ["arxiv:2412.19437"], http, [s2])
         retries = http.stats.retries
     (cites,) = [r for r in results if r.source == "s2"]
     assert cites.error is None
@@ -160,10 +148,9 @@ def test_github_repository_manifests_and_a_304(
 ) -> None:
     github = GitHubSource(replay_settings)
     with _http(replay_settings, [github]) as http:
-        ctx = Context(replay_settings, http)
-        (first,) = _run(github, ["github:deepseek-ai/deepseek-v3"], ctx)
+        (first,) = _run(github, ["github:deepseek-ai/deepseek-v3"], http)
         assert http.stats.not_modified == 0
-        (second,) = _run(github, ["github:deepseek-ai/deepseek-v3"], ctx)
+        (second,) = _run(github, ["github:deepseek-ai/deepseek-v3"], http)
         not_modified = http.stats.not_modified
     assert first.error is None and first.key == "github:deepseek-ai/deepseek-v3"
     deps = {e.end: e for e in first.batch.edges if e.rel is Rel.DEPENDS_ON}
@@ -177,7 +164,7 @@ def test_github_repository_manifests_and_a_304(
 def test_github_repository_without_manifests(replay_settings: Settings) -> None:
     github = GitHubSource(replay_settings)
     with _http(replay_settings, [github]) as http:
-        (result,) = _run(github, ["github:deepseek-ai/deepseek-r1"], Context(replay_settings, http))
+        (result,) = _run(github, ["github:deepseek-ai/deepseek-r1"], http)
     assert result.error is None
     assert result.batch.nodes[0].props["manifests"] == []
     assert result.warnings == [
@@ -191,19 +178,20 @@ def test_github_token_and_missing_repository(
     tokened = replay_settings.model_copy(update={"github_token": SecretStr("ghp_test")})
     github = GitHubSource(tokened)
     with _http(tokened, [github]) as http:
-        (result,) = _run(github, ["github:nobody/nothing"], Context(tokened, http))
+        (result,) = _run(github, ["github:nobody/nothing"], http)
     assert result.error is not None and "404" in result.error
     assert server.stats.requests[0].credential_headers == ("authorization",)
 
 
 # --- PyPI -----------------------------------------------------------------------------
-def test_pypi_through_the_client_library(replay_settings: Settings, server: ReplayServer) -> None:
+def test_pypi_through_the_shared_http_client(
+    replay_settings: Settings, server: ReplayServer
+) -> None:
     pypi = PyPISource(replay_settings)
     with _http(replay_settings, [pypi]) as http:
-        ctx = Context(replay_settings, http)
-        torch, missing = _run(pypi, ["pypi:torch", "pypi:no-such-package"], ctx)
+        missing, torch = _run(pypi, ["pypi:torch", "pypi:no-such-package"], http)
         counted = http.stats.total
-        _run(pypi, ["pypi:torch"], ctx)
+        _run(pypi, ["pypi:torch"], http)
         not_modified = http.stats.not_modified
     assert torch.error is None
     (built,) = [e for e in torch.batch.edges if e.rel is Rel.BUILT_FROM]
@@ -211,22 +199,23 @@ def test_pypi_through_the_client_library(replay_settings: Settings, server: Repl
     assert torch.batch.nodes[0].provenance is not None
     assert torch.batch.nodes[0].provenance.revision == "2.9.0"
     assert missing.error is not None and "NotFound" in missing.error
-    assert counted == 2  # one per package: the library's trailing-slash 301 is followed inside
-    assert not_modified == 1
-    paths = [r.path for r in server.stats.requests]
-    assert paths[:2] == ["/pypi/pypi/torch/json/", "/pypi/pypi/torch/json"]
-    assert all("pypi-json" not in r.headers.get("User-Agent", "") for r in server.stats.requests)
+    assert counted == 2  # one GET per package
+    assert not_modified == 1  # the second read of torch sent its ETag and got a 304
+    torch_json, missing_json = "/pypi/pypi/torch/json", "/pypi/pypi/no-such-package/json"
+    assert [r.path for r in server.stats.requests] == [torch_json, missing_json, torch_json]
+    user_agents = {r.headers.get("user-agent") for r in server.stats.requests}
+    assert user_agents == {replay_settings.user_agent}
 
 
 def test_github_follows_a_rename(replay_settings: Settings) -> None:
     github = GitHubSource(replay_settings)
     with _http(replay_settings, [github]) as http:
-        (result,) = _run(
-            github, ["github:deepseek-ai/deepseek-v3-old"], Context(replay_settings, http)
-        )
-    assert result.error is None
-    assert (result.key, result.requested) == (
+        (head,) = github.heads(["github:deepseek-ai/deepseek-v3-old"], http)
+        assert isinstance(head, Head)
+        (result,) = github.complete([head], STAMP, http)
+    assert (head.key, head.requested) == (
         "github:deepseek-ai/deepseek-v3",
         "github:deepseek-ai/deepseek-v3-old",
     )
+    assert result.error is None and result.key == head.key
     assert result.batch.nodes[0].name == "deepseek-ai/DeepSeek-V3"

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from ingest.loader import _edge_row, _node_row  # the Loader's own property maps
+from ingest.loader import edge_row, node_row  # the rows the Loader writes, so both paths agree
 from ingest.records import NodeRecord, NodeStatus, RecordBatch
 from schema.keys import label_of
 from schema.vocabulary import ENTITY
@@ -142,7 +142,7 @@ class CsvSnapshot:
         self.files.node_rows += 1
 
     def _add_node(self, node: NodeRecord) -> None:
-        row = _node_row(node)
+        row = node_row(node)
         search_text = row["props"]["search_text"]
         if node.status is NodeStatus.REFERENCED:
             if node.key not in self._written:
@@ -176,7 +176,7 @@ class CsvSnapshot:
             self._add_node(node)
         seen: set[str] = set()
         for edge in batch.edges:
-            row = _edge_row(edge)
+            row = edge_row(edge)
             if row["assertion"] in seen:
                 continue  # the Loader MERGEs on the assertion id: a repeat is one relationship
             seen.add(row["assertion"])

@@ -18,14 +18,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from schema.vocabulary import ENTITY, Rel
+from schema.vocabulary import ENTITY, FAN_OUT, Rel
 from service.queries.entities import entities_by_keys
 from service.queries.filters import EdgeFilter, rel_types
 from service.queries.reader import Reader, ReadTx
 from service.queries.rows import EdgeRow, Lineage, LineageNode, Truncation
 
-#: Relations that fan out, in the order of a node's hop counts.
-FAN_OUT: tuple[Rel, ...] = (Rel.CITES, Rel.DEPENDS_ON)
 DEFAULT_FAN_OUT_DEPTH = 1
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
+from schema import keys
 from service.queries.rows import EntityRow
 from service.types.entity import Entity, common, int_or_none
 
@@ -20,7 +21,7 @@ class Dataset(Entity):
     def from_row(cls, row: EntityRow) -> Dataset:
         return cls(
             **common(row),
-            hub_id=row.key.removeprefix("hf:dataset:"),
+            hub_id=keys.parse(row.key).id,
             author=row.text("author"),
             downloads=int_or_none(row.get("downloads")),
             likes=int_or_none(row.get("likes")),

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Annotated
+
 import strawberry
 
 from service.context import Info
 from service.errors import NotFound
 from service.queries.rows import EdgeRow
-from service.types.convert import to_entity
-from service.types.entity import Entity
 from service.types.enums import Method, Relation
 from service.types.evidence import Evidence
 from service.types.resolver import resolver
+
+if TYPE_CHECKING:
+    from service.types.entity import Entity
+
+# Lazy, as Entity's upstream/downstream name Edge: the two types refer to each other.
+EntityRef = Annotated["Entity", strawberry.lazy("service.types.entity")]
 
 
 @strawberry.type(
@@ -40,11 +46,11 @@ class Edge:
         )
 
     @resolver(name="from", description="The entity that stands on `to`.")
-    async def from_(self, info: Info) -> Entity:
+    async def from_(self, info: Info) -> EntityRef:
         return await _entity(info, self.from_key)
 
     @resolver(description="The entity `from` stands on.")
-    async def to(self, info: Info) -> Entity:
+    async def to(self, info: Info) -> EntityRef:
         return await _entity(info, self.to_key)
 
 
@@ -52,4 +58,4 @@ async def _entity(info: Info, key: str) -> Entity:
     row = await info.context.loaders.entity.load(key)
     if row is None:  # deleted between two queries of one request
         raise NotFound(f"no entity with key {key!r}", key=key)
-    return to_entity(row)
+    return info.context.to_entity(row)

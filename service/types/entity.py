@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Any
 
 import strawberry
 from strawberry.scalars import JSON
 
+from schema.vocabulary import Rel
 from service import limits
 from service.context import AdjacentKey, Info
+from service.licensing.declared import declared
 from service.queries.filters import ALL_RELATIONS
 from service.queries.rows import EntityRow
+from service.types.edge import Edge
 from service.types.enums import EntityStatus, Kind, Relation
+from service.types.licence_info import LicenceInfo
 from service.types.resolver import resolver
-
-if TYPE_CHECKING:
-    from service.types.edge import Edge
-
-EdgeRef = Annotated["Edge", strawberry.lazy("service.types.edge")]
 
 # Written for the full-text index; not a fact about the entity.
 _HIDDEN = frozenset({"search_text"})
@@ -65,10 +64,17 @@ class Entity:
         info: Info,
         relations: list[Relation] | None = None,
         include_inferred: bool = True,
-    ) -> list[EdgeRef]:
+    ) -> list[Edge]:
         return await _adjacent(
             info, self.key, "up", relations, include_inferred, limits.DIRECT_EDGES_PER_ENTITY
         )
+
+    @resolver(
+        description="The licences this entity declares, normalised (SPDX id or LicenseRef, "
+        "class), each term with the clause and URL it comes from."
+    )
+    async def license_info(self, info: Info) -> list[LicenceInfo]:
+        return await _licence_info(info, self.row)
 
     @resolver(description="Direct edges from entities that stand on this one (see dependents).")
     async def downstream(
@@ -77,9 +83,17 @@ class Entity:
         relations: list[Relation] | None = None,
         include_inferred: bool = True,
         first: int = limits.DEFAULT_PAGE_SIZE,
-    ) -> list[EdgeRef]:
+    ) -> list[Edge]:
         per_key = limits.page_size(first)
         return await _adjacent(info, self.key, "down", relations, include_inferred, per_key)
+
+
+async def _licence_info(info: Info, row: EntityRow) -> list[LicenceInfo]:
+    load_key = AdjacentKey(row.key, "up", frozenset({Rel.LICENSED_UNDER}), True, 10)
+    edges = await info.context.loaders.adjacent.load(load_key)
+    nodes = await info.context.loaders.entity.load_many([e.end for e in edges])
+    found = {n.key: n for n in nodes if n is not None}
+    return [LicenceInfo.from_declared(d) for d in declared(row, edges, found)]
 
 
 async def _adjacent(
@@ -90,9 +104,6 @@ async def _adjacent(
     include_inferred: bool,
     per_key: int,
 ) -> list[Edge]:
-    # Imported here: edge.py needs the entity types, which need this module first.
-    from service.types.edge import Edge
-
     rels = frozenset(relations) if relations else ALL_RELATIONS
     load_key = AdjacentKey(
         key, "up" if direction == "up" else "down", rels, include_inferred, per_key

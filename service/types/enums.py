@@ -36,7 +36,8 @@ class EntityStatus(Enum):
 
     @classmethod
     def of(cls, value: object) -> EntityStatus:
-        try:
-            return cls(str(value))
-        except ValueError:
-            return cls.REFERENCED
+        # A dict lookup, not Enum(value): this runs for every entity of every answer.
+        return _STATUS_BY_VALUE.get(str(value), cls.REFERENCED)
+
+
+_STATUS_BY_VALUE = {status.value: status for status in EntityStatus}

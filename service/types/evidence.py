@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import strawberry
 
-from schema.vocabulary import Method as MethodValue
 from service.queries.rows import AssertionRow
 from service.types.enums import Method
 
@@ -36,7 +35,7 @@ class Evidence:
             revision=row.revision,
             fetched_at=row.fetched_at,
             run_id=row.run_id,
-            method=MethodValue(row.method),
+            method=row.method,  # already the vocabulary's Method: no enum lookup per row
             confidence=row.confidence,
             field=row.field,
             value=row.value,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
+from schema import keys
 from service.queries.rows import EntityRow
 from service.types.entity import Entity, common, int_or_none, str_list
 
@@ -29,7 +30,7 @@ class Model(Entity):
     def from_row(cls, row: EntityRow) -> Model:
         return cls(
             **common(row),
-            hub_id=row.key.removeprefix("hf:model:"),
+            hub_id=keys.parse(row.key).id,
             author=row.text("author"),
             pipeline_tag=row.text("pipeline_tag"),
             library_name=row.text("library_name"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
+from schema import keys
 from service.queries.rows import EntityRow
 from service.types.entity import Entity, common
 
@@ -17,11 +18,11 @@ class Package(Entity):
 
     @classmethod
     def from_row(cls, row: EntityRow) -> Package:
-        ecosystem, _, name = row.key.partition(":")
+        parsed = keys.parse(row.key)
         return cls(
             **common(row),
-            ecosystem=row.text("ecosystem") or ecosystem,
-            package_name=name,
+            ecosystem=row.text("ecosystem") or parsed.kind,
+            package_name=parsed.id,
             version=row.text("version"),
             summary=row.text("summary"),
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
+from schema import keys
 from service.queries.rows import EntityRow
 from service.types.entity import Entity, common, str_list
 
@@ -19,10 +20,9 @@ class Paper(Entity):
 
     @classmethod
     def from_row(cls, row: EntityRow) -> Paper:
-        arxiv_id = row.key.removeprefix("arxiv:") if row.key.startswith("arxiv:") else None
-        doi = row.text("doi") or (
-            row.key.removeprefix("doi:") if row.key.startswith("doi:") else None
-        )
+        parsed = keys.parse(row.key)
+        arxiv_id = parsed.id if parsed.kind == "arxiv" else None
+        doi = row.text("doi") or (parsed.id if parsed.kind == "doi" else None)
         return cls(
             **common(row),
             arxiv_id=arxiv_id,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
+from schema import keys
 from service.queries.rows import EntityRow
 from service.types.entity import Entity, common, int_or_none
 
@@ -19,7 +20,7 @@ class Repository(Entity):
     def from_row(cls, row: EntityRow) -> Repository:
         return cls(
             **common(row),
-            full_name=row.key.removeprefix("github:"),
+            full_name=keys.parse(row.key).id,
             description=row.text("description"),
             stars=int_or_none(row.get("stars")),
             language=row.text("language"),

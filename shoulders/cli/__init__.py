@@ -11,6 +11,7 @@ import typer
 from shoulders.cli.bulk_import import bulk_import
 from shoulders.cli.export import export
 from shoulders.cli.ingest import ingest
+from shoulders.cli.licence import licence_check, openness
 from shoulders.cli.lineage import lineage
 from shoulders.cli.neo4j import neo4j_app
 from shoulders.cli.schema import schema_app
@@ -26,6 +27,8 @@ app.command("ingest")(ingest)
 app.command("up")(up)
 app.command("bulk-import")(bulk_import)
 app.command("export")(export)
+app.command("licence-check")(licence_check)
+app.command("openness")(openness)
 
 
 def main() -> None:

@@ -17,9 +17,21 @@ from ingest.job import IngestRequest, run_ingest
 from ingest.runs import ExitCode, RunReport
 from schema import keys
 from shoulders import logs
-from shoulders.settings import HfReadme, Settings, load_settings_or_exit
+from shoulders.settings import BUNDLED_RECORDINGS, HfReadme, Settings, load_settings_or_exit
 
 _AGE = re.compile(r"^(\d+)([smhd])$")
+
+#: ``--replay bundled`` names the recordings shipped inside the package, wherever it is
+#: installed (``--replay ./bundled`` is a folder of that name).
+BUNDLED = "bundled"
+REPLAY_HELP = "Crawl a recording folder instead of the network ('bundled': the packaged recordings)"
+
+
+def replay_folder(value: str | None) -> Path | None:
+    """The folder ``--replay`` names: a path, or the packaged recordings for ``bundled``."""
+    if value is None:
+        return None
+    return BUNDLED_RECORDINGS if value == BUNDLED else Path(value)
 
 
 def parse_age(text: str | None) -> timedelta | None:
@@ -126,9 +138,7 @@ def ingest(
     max_age: Annotated[
         str | None, typer.Option(help="Refetch unchanged entities older than this (e.g. 7d)")
     ] = None,
-    replay: Annotated[
-        Path | None, typer.Option(help="Crawl a recording folder instead of the network")
-    ] = None,
+    replay: Annotated[str | None, typer.Option(help=REPLAY_HELP)] = None,
     force: Annotated[
         bool, typer.Option(help="Let the sweep delete more than --sweep-max-share")
     ] = False,
@@ -148,8 +158,9 @@ def ingest(
     """Crawl what the seeds stand on into the graph (exit 0 ok, 3 partial, 1 failed, 4 busy)."""
     settings = load_settings_or_exit()
     limits = Limits(depth, paper_depth, code_depth, parse_age(max_age))
+    folder = replay_folder(replay)
     code = run(
-        settings, seed, hf_author, limits, replay, force, sweep_max_share, source, report, hf_readme
+        settings, seed, hf_author, limits, folder, force, sweep_max_share, source, report, hf_readme
     )
     sys.stdout.flush()
     raise typer.Exit(int(code))

@@ -7,7 +7,6 @@ API over the graph it built.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import httpx
@@ -17,6 +16,7 @@ from ingest.crawl import Limits
 from ingest.sources.registry import SOURCES
 from schema import constraints
 from shoulders import db
+from shoulders.cli.ingest import REPLAY_HELP, replay_folder
 from shoulders.cli.ingest import run as run_ingest_command
 from shoulders.cli.serve import serve as serve_api
 from shoulders.neo4j_server import LocalNeo4j, Neo4jServerError
@@ -61,14 +61,12 @@ def seeds() -> list[str]:
 
 def up(
     serve: Annotated[bool, typer.Option(help="Serve the API when the ingest is done.")] = True,
-    replay: Annotated[
-        Path | None,
-        typer.Option(help="Crawl this recording folder instead of probing the network."),
-    ] = None,
+    replay: Annotated[str | None, typer.Option(help=REPLAY_HELP + ", without probing")] = None,
     depth: Annotated[int, typer.Option(min=0, max=50)] = 4,
 ) -> None:
     """Run the main job: Neo4j up, schema applied, the DeepSeek ingest, the API serving."""
     settings = load_settings_or_exit()
+    folder = replay_folder(replay)
     server = LocalNeo4j(settings)
     local = settings.bolt_host in ("127.0.0.1", "localhost")
     if local:
@@ -84,29 +82,29 @@ def up(
         created = constraints.apply(driver, settings.neo4j_database)
     typer.echo(f"2/4 schema applied ({len(created)} created)")
 
-    if replay is None and not hub_reachable(settings):
-        replay = settings.recordings
+    if folder is None and not hub_reachable(settings):
+        folder = settings.recordings
         typer.echo(
-            f"3/4 ingest: {settings.hf_endpoint} is not reachable -> OFFLINE, replaying the bundled recordings ({replay})"
+            f"3/4 ingest: {settings.hf_endpoint} is not reachable -> OFFLINE, replaying the bundled recordings ({folder})"
         )
-    elif replay is None:
+    elif folder is None:
         typer.echo(f"3/4 ingest: LIVE against {settings.hf_endpoint} and the other real APIs")
     else:
-        typer.echo(f"3/4 ingest: replaying {replay}")
+        typer.echo(f"3/4 ingest: replaying {folder}")
     code = run_ingest_command(
         settings,
         seeds(),
         ["deepseek-ai"],
         # Citations fan out, but the DeepSeek papers reach LLaMA in four hops.
         Limits(depth=depth, paper_depth=4, code_depth=2),
-        replay,
+        folder,
         force=False,
         sweep_max_share=0.05,
         sources=[],
         report_file=None,
     )
     typer.echo(f"    ingest finished with exit code {int(code)} (0 ok, 3 partial)")
-    if int(code) == 3 and replay is not None:
+    if int(code) == 3 and folder is not None:
         typer.echo(
             "    partial: entities the cards link to but the recordings do not hold are in the graph "
             "as unresolved nodes, with the reason (see the report)"

@@ -8,7 +8,6 @@ out; everything a source asserted stays in.
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 from neo4j import Driver
@@ -20,20 +19,8 @@ VOLATILE = frozenset(
 )
 
 
-# A replay server listens on a new port each run; its URLs differ only in that.
-_LOOPBACK = re.compile(r"http://127\.0\.0\.1:\d+")
-
-
-def _stable(value: Any) -> Any:
-    if isinstance(value, str):
-        return _LOOPBACK.sub("http://replay", value)
-    if isinstance(value, list):
-        return [_stable(v) for v in value]
-    return value
-
-
 def _clean(props: dict[str, Any]) -> dict[str, Any]:
-    return {k: _stable(props[k]) for k in sorted(props) if k not in VOLATILE}
+    return {k: props[k] for k in sorted(props) if k not in VOLATILE}
 
 
 def canonical_dump(driver: Driver, database: str) -> list[str]:

@@ -7,11 +7,10 @@ the tests would only crawl slower, so there the pause is dropped.
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Sequence
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
-from ingest.http import HttpClient, HttpError, ServicePolicy, UpstreamError
+from ingest.http import HttpClient, HttpError, ServicePolicy, UpstreamError, polite_interval
 from ingest.sources.arxiv.payloads import Feed, FeedError, parse_feed
 from shoulders.settings import Settings
 
@@ -21,17 +20,6 @@ ARXIV_INTERVAL = 3.0
 
 class QueryRefused(Exception):
     """arXiv refused the whole query: an error entry, or HTTP 400 with an error feed."""
-
-
-def polite_interval(endpoint: str, live_interval: float) -> float:
-    """``live_interval`` for a real host, 0 for a loopback stand-in (the replay server)."""
-    host = urlsplit(endpoint).hostname or ""
-    if host == "localhost":
-        return 0.0
-    try:
-        return 0.0 if ipaddress.ip_address(host).is_loopback else live_interval
-    except ValueError:
-        return live_interval
 
 
 def policy(settings: Settings) -> ServicePolicy:

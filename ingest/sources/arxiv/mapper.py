@@ -17,7 +17,7 @@ from ingest.records import (
 )
 from ingest.sources.arxiv.payloads import Entry
 from ingest.sources.base import Follow, Mapped
-from ingest.sources.github.links import find_repos
+from ingest.sources.links import find_repos
 from schema import keys
 from schema.vocabulary import Label, Method, Rel
 
@@ -62,7 +62,7 @@ def map_entry(entry: Entry, prov: Provenance) -> Mapped:
                     prov,
                     evidence,
                     detail=link.url,
-                    end_name=link.key.split(":", 1)[1],
+                    end_name=keys.parse(link.key).name,
                 )
             )
             out.follow.append(Follow(link.key, Rel.HAS_CODE))

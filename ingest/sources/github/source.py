@@ -11,14 +11,14 @@ unchanged manifests, and the repository is skipped.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import ClassVar
 
 from pydantic import ValidationError
 
-from ingest.crawl import upstream_follows
-from ingest.http import HttpError, ServicePolicy
+from ingest.http import HttpClient, HttpError, ServicePolicy
 from ingest.records import Provenance
-from ingest.sources.base import FetchResult, Mapped, RunContext
+from ingest.sources.base import FetchResult, Head, Mapped, Source, Stamp
 from ingest.sources.github import client as gh
 from ingest.sources.github.client import GitHubClient
 from ingest.sources.github.manifests import Parsed, parse_manifest, select_manifests
@@ -30,7 +30,17 @@ from shoulders.settings import Settings
 SOURCE = gh.SERVICE
 
 
-class GitHubSource:
+@dataclass(frozen=True)
+class Read:
+    """The repository and its tree as first read: the tree sha is the revision."""
+
+    url: str
+    repo: Repo
+    tree: Tree | None
+    warnings: tuple[str, ...] = ()
+
+
+class GitHubSource(Source):
     name: ClassVar[str] = SOURCE
     prefixes: ClassVar[tuple[str, ...]] = ("github:",)
     batch_size: ClassVar[int] = 1  # the REST API has no batch read
@@ -41,41 +51,48 @@ class GitHubSource:
     def policy(self) -> ServicePolicy:
         return gh.policy(self.settings)
 
-    def fetch(self, keys_: Sequence[str], ctx: RunContext) -> Iterator[FetchResult]:
-        client = GitHubClient(self.settings, ctx.http)
+    def heads(self, keys_: Sequence[str], http: HttpClient) -> Iterator[Head | FetchResult]:
+        client = GitHubClient(self.settings, http)
         for key in keys_:
             try:
-                yield self._fetch(key, client, ctx)
+                yield self._head(key, client)
             except (HttpError, ValidationError, ValueError) as exc:
                 yield FetchResult(key, error=f"{type(exc).__name__}: {exc}", source=SOURCE)
 
-    def _fetch(self, key: str, client: GitHubClient, ctx: RunContext) -> FetchResult:
-        url, repo = client.repo(key.removeprefix("github:"))
+    def _head(self, key: str, client: GitHubClient) -> Head:
+        url, repo = client.repo(keys.parse(key).id)
         canonical = keys.github(repo.full_name)
-        requested = key if canonical != key else None
         warnings: list[str] = []
         tree = self._tree(client, repo, warnings)
         revision = tree[1].sha if tree else repo.pushed_at
-        stored = ctx.stored(canonical)
-        if ctx.is_fresh(stored, revision):
-            return FetchResult(
-                canonical,
-                skipped=True,
-                follow=upstream_follows(stored),
-                source=SOURCE,
-                requested=requested,
-            )
-        prov = ctx.provenance(SOURCE, url, revision)
-        manifests = self._manifests(client, repo, tree[1] if tree else None, ctx, warnings)
-        mapped = map_repo(repo, manifests, prov)
-        if tree and tree[1].truncated:
-            mapped = self._with_sbom(client, repo, canonical, ctx, mapped, warnings)
+        read = Read(url, repo, tree[1] if tree else None, tuple(warnings))
+        return Head(canonical, revision, read, key if canonical != key else None)
+
+    def complete(
+        self, heads: Sequence[Head], stamp: Stamp, http: HttpClient
+    ) -> Iterator[FetchResult]:
+        client = GitHubClient(self.settings, http)
+        for head in heads:
+            try:
+                yield self._complete(head, client, stamp)
+            except (HttpError, ValidationError, ValueError) as exc:
+                yield FetchResult(head.key, error=f"{type(exc).__name__}: {exc}", source=SOURCE)
+
+    def _complete(self, head: Head, client: GitHubClient, stamp: Stamp) -> FetchResult:
+        read = head.payload
+        if not isinstance(read, Read):
+            raise TypeError(f"{head.key}: not a GitHub head")
+        warnings = list(read.warnings)
+        prov = stamp.provenance(SOURCE, read.url, head.revision)
+        manifests = self._manifests(client, read.repo, read.tree, stamp, warnings)
+        mapped = map_repo(read.repo, manifests, prov)
+        if read.tree and read.tree.truncated:
+            mapped = self._with_sbom(client, read.repo, head.key, stamp, mapped, warnings)
         return FetchResult(
-            canonical,
+            head.key,
             mapped.batch,
             mapped.follow,
             source=SOURCE,
-            requested=requested,
             warnings=warnings + mapped.warnings,
         )
 
@@ -93,7 +110,7 @@ class GitHubSource:
         client: GitHubClient,
         repo: Repo,
         tree: Tree | None,
-        ctx: RunContext,
+        stamp: Stamp,
         warnings: list[str],
     ) -> ManifestRead:
         if tree is None:
@@ -113,7 +130,7 @@ class GitHubSource:
                 warnings.append(f"github:{repo.full_name}: {path}: {exc}")
                 continue
             parsed.append(parse_manifest(path, text))
-            provenance[path] = ctx.provenance(SOURCE, url, content.sha)
+            provenance[path] = stamp.provenance(SOURCE, url, content.sha)
         return ManifestRead(listed=True, parsed=tuple(parsed), provenance=provenance)
 
     def _with_sbom(
@@ -121,7 +138,7 @@ class GitHubSource:
         client: GitHubClient,
         repo: Repo,
         key: str,
-        ctx: RunContext,
+        stamp: Stamp,
         mapped: Mapped,
         warnings: list[str],
     ) -> Mapped:
@@ -131,7 +148,7 @@ class GitHubSource:
         except (HttpError, ValidationError) as exc:
             warnings.append(f"{key}: tree truncated and no dependency graph: {exc}")
             return mapped
-        extra = map_sbom(key, sbom, ctx.provenance(SOURCE, url, None))
+        extra = map_sbom(key, sbom, stamp.provenance(SOURCE, url, None))
         mapped.batch.extend(extra.batch)
         mapped.follow.extend(extra.follow)
         return mapped

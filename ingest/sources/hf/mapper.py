@@ -6,7 +6,8 @@ Lineage comes from three places, and every claim keeps its own evidence:
 - card YAML ``base_model`` / ``base_model_relation`` (declared; may hold a pre-rename id),
 - README prose: a "Base Model" table and sentences (inferred, with the snippet).
 
-The source resolves ids that did not come from tags (``targets_to_resolve``) and
+Claims are extracted once per model (``extract_claims`` -> ``CardClaims``). The
+source resolves ids that did not come from tags (``CardClaims.to_resolve``) and
 passes the answers in ``canonical``; a claim on a stale id then points at the
 canonical node and keeps the raw id as its evidence value.
 """
@@ -25,10 +26,11 @@ from ingest.records import (
     Provenance,
 )
 from ingest.sources.base import Follow, Mapped
-from ingest.sources.hf import prose
+from ingest.sources.hf import libraries as libs
+from ingest.sources.hf import links, prose, templates
 from ingest.sources.hf.payloads import Card, HfDataset, HfModel
 from schema import keys
-from schema.vocabulary import HF_BASE_RELATIONS, Label, Method, Rel
+from schema.vocabulary import HF_BASE_RELATIONS, MODEL_LINEAGE, Label, Method, Rel
 
 # library_name values that name a PyPI package (the Hub's names are not all PyPI names).
 LIBRARY_PACKAGES: dict[str, str] = {
@@ -127,12 +129,6 @@ def declared_claims(m: HfModel) -> list[Claim]:
     return claims
 
 
-def declares_base(m: HfModel) -> bool:
-    """Does the metadata name a base model (``cardData.base_model`` or a ``base_model:`` tag)?"""
-    me = keys.hf_model(m.id).lower()
-    return any(c.target.lower() != me for c in declared_claims(m))
-
-
 # --- prose lineage ------------------------------------------------------------------------
 def _subject_names(subject: str) -> list[str]:
     parts = re.split(r"\s*(?:,|&|\band\b)\s*", subject)
@@ -222,7 +218,72 @@ def prose_claims(m: HfModel, body: str) -> list[Claim]:
         claims += _sentence_claims(
             m, teachers, card_links, Rel.DISTILLED_FROM, CONF_TEACHER, "teacher "
         )
+    card = templates.shape(m.id, m.tags, m.library_name, body)
+    for t in templates.base_claims(m.id, body, card):
+        key = _model_key(t.target)
+        if key is None:
+            continue
+        claims.append(
+            Claim(
+                t.rel,
+                key,
+                Evidence(TEMPLATE_FIELD, t.snippet, Method.INFERRED, t.confidence),
+                detail=t.how,
+            )
+        )
     return claims
+
+
+TEMPLATE_FIELD = "README.md#card-template"
+#: Below the default ``minConfidence`` cut-off of the evaluation: kept, not asserted.
+CONF_CONTRADICTED = 0.3
+
+
+def reconcile(
+    declared: list[Claim], stated: list[Claim]
+) -> tuple[list[Claim], list[Claim], list[str]]:
+    """One set of parent claims from the metadata and the text, with conflicts flagged.
+
+    - The text naming a declared base again is more evidence for the same edge: it takes
+      the declared relation (a TRL card says "fine-tuned version of" for an adapter).
+    - Duplicate text claims for one parent keep only the strongest relation's evidence.
+    - Quantizer and converter cards often copy the original's front matter: when the text
+      says which model the weights were converted from and the declared base is another
+      model, both claims stay, the declared one with a confidence below the cut-off and a
+      detail saying so; the walk follows the parent the text names.
+    """
+    warnings: list[str] = []
+    bases = [c for c in declared if c.rel in MODEL_LINEAGE]
+    declared_rel = {c.target.lower(): c.rel for c in bases if c.from_tag} | {
+        c.target.lower(): c.rel for c in bases if not c.from_tag and c.target.lower()
+    }
+    converted = {
+        c.target.lower()
+        for c in stated
+        if c.evidence.field == TEMPLATE_FIELD and c.rel is Rel.QUANTIZED_FROM
+    }
+    out_stated: list[Claim] = []
+    for c in stated:
+        rel = declared_rel.get(c.target.lower())
+        if rel is not None and c.rel in MODEL_LINEAGE and rel is not c.rel:
+            c = replace(c, rel=rel, detail=f"{c.detail}; relation as declared")
+        out_stated.append(c)
+    out_declared = list(declared)
+    if converted and bases and not {c.target.lower() for c in bases} & converted:
+        parent = sorted(converted)[0]
+        out_declared = []
+        for c in declared:
+            if c.rel in MODEL_LINEAGE:
+                ev = replace(c.evidence, confidence=CONF_CONTRADICTED)
+                note = f"contradicted: the card's text says it was converted from {parent}"
+                c = replace(c, evidence=ev, detail=f"{c.detail}; {note}" if c.detail else note)
+            out_declared.append(c)
+        warnings.append(
+            f"declared base {', '.join(sorted({b.target for b in bases}))} conflicts with the "
+            f"parent the card's text names ({parent}); the declared claim is kept at "
+            f"confidence {CONF_CONTRADICTED}"
+        )
+    return out_declared, out_stated, warnings
 
 
 def _sentence_claims(
@@ -273,12 +334,96 @@ def dataset_claims(m: HfModel) -> list[Claim]:
     return claims
 
 
-def targets_to_resolve(m: HfModel, body: str | None) -> set[str]:
-    """Keys named outside the Hub's tags: the source asks the Hub for their canonical id."""
-    claims = declared_claims(m) + dataset_claims(m) + (prose_claims(m, body) if body else [])
-    # The Hub writes canonical ids into its tags: a YAML or prose id equal to one is canonical.
-    tagged = {c.target for c in claims if c.from_tag}
-    return {c.target for c in claims if not c.from_tag} - tagged
+def prose_dataset_claims(body: str) -> list[Claim]:
+    """Hub datasets a training sentence of the card links or names (inferred)."""
+    claims = []
+    for link in links.training_datasets(body):
+        try:
+            key = keys.hf_dataset(link.target)
+        except keys.KeyError_:
+            continue
+        claims.append(
+            Claim(
+                Rel.TRAINED_ON,
+                key,
+                Evidence("README.md#prose", link.snippet, Method.INFERRED, link.confidence),
+                detail=link.how,
+            )
+        )
+    return claims
+
+
+def _foreign_front_matter(declared: list[Claim], stated: list[Claim]) -> bool:
+    """The declared bases share no name part with the parent the text names."""
+
+    def parts(claims: list[Claim]) -> set[str]:
+        out: set[str] = set()
+        for c in claims:
+            if c.rel in MODEL_LINEAGE:
+                name = c.target.split("/")[-1].lower()
+                out |= {p for p in re.split(r"[^a-z]+", name) if len(p) >= 4}
+        return out
+
+    text_parts = parts([c for c in stated if c.evidence.field == TEMPLATE_FIELD])
+    return bool(text_parts) and not parts(declared) & text_parts
+
+
+@dataclass(frozen=True)
+class CardClaims:
+    """A model's claims, extracted once; everything downstream uses this one result.
+
+    From the metadata (tags, card YAML) first; once the README is read, from its body
+    (the card without its front matter) too -- the one text prose is read from. The
+    source asks ``declares_base`` whether to read the README and ``to_resolve`` what to
+    ask the Hub; ``map_model`` maps the same claims.
+    """
+
+    model_id: str
+    declared: tuple[Claim, ...]  # tags and cardData.base_model
+    datasets: tuple[Claim, ...]
+    card: Card | None = None
+    body: str = ""  # the README without its front matter ("" when not read)
+    prose: tuple[Claim, ...] = ()
+    prose_datasets: tuple[Claim, ...] = ()  # Hub datasets a training sentence links or names
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def declares_base(self) -> bool:
+        """Does the metadata name a base model (``cardData.base_model`` or a ``base_model:`` tag)?"""
+        me = keys.hf_model(self.model_id).lower()
+        return any(c.target.lower() != me for c in self.declared)
+
+    def to_resolve(self) -> set[str]:
+        """Keys whose canonical id the source asks the Hub for.
+
+        Model ids from tags are canonical (the Hub writes them); dataset tags are not always:
+        a dataset renamed after the card was written keeps its old id in the tag.
+        """
+        claims = self.declared + self.datasets + self.prose + self.prose_datasets
+        tagged = {c.target for c in claims if c.from_tag and c.rel is not Rel.TRAINED_ON}
+        return {c.target for c in claims if not c.from_tag or c.rel is Rel.TRAINED_ON} - tagged
+
+    def with_card(self, m: HfModel, card: Card | None) -> CardClaims:
+        """These claims plus the README's: its body is read once, here."""
+        if card is None:
+            return self
+        warnings: tuple[str, ...] = ()
+        try:
+            _, body = prose.split_front_matter(card.text)
+        except prose.CardError as exc:
+            warnings = (f"{m.id}: README front matter unreadable ({exc}); prose still read",)
+            body = card.text
+        found = tuple(prose_claims(m, body)) if body else ()
+        datasets = tuple(prose_dataset_claims(body)) if body else ()
+        return replace(
+            self, card=card, body=body, prose=found, prose_datasets=datasets, warnings=warnings
+        )
+
+
+def extract_claims(m: HfModel, card: Card | None = None) -> CardClaims:
+    """The claims of ``m`` (and of its README, when given)."""
+    claims = CardClaims(m.id, tuple(declared_claims(m)), tuple(dataset_claims(m)))
+    return claims.with_card(m, card)
 
 
 # --- records -------------------------------------------------------------------------------
@@ -316,26 +461,36 @@ def _licence_edges(
 
 
 def map_model(
-    m: HfModel, card: Card | None, canonical: Mapping[str, str], prov: Provenance, site: str
+    m: HfModel, found: CardClaims, canonical: Mapping[str, str], prov: Provenance, site: str
 ) -> Mapped:
     """Records for one model. ``canonical`` maps keys named in YAML/prose to the Hub's keys."""
-    out = Mapped()
+    out = Mapped(warnings=list(found.warnings))
     me = keys.hf_model(m.id)
-    body = ""
-    if card is not None:
-        try:
-            _, body = prose.split_front_matter(card.text)
-        except prose.CardError as exc:
-            out.warnings.append(f"{m.id}: README front matter unreadable ({exc}); prose still read")
-            body = card.text
+    card, body = found.card, found.body
     card_prov = (
         Provenance(prov.source, card.url, card.revision, prov.fetched_at, prov.run_id)
         if card
         else prov
     )
 
-    claims = declared_claims(m) + dataset_claims(m)
-    prose_found = prose_claims(m, body) if body else []
+    declared, prose_found, conflicts = reconcile(list(found.declared), list(found.prose))
+    out.warnings += [f"{m.id}: {w}" for w in conflicts]
+    datasets = list(found.datasets)
+    if conflicts and _foreign_front_matter(declared, prose_found):
+        # The front matter describes another model: its datasets are not this model's.
+        datasets = [
+            replace(
+                c,
+                evidence=replace(c.evidence, confidence=CONF_CONTRADICTED),
+                detail="front matter of another model (its base conflicts with the text)",
+            )
+            for c in datasets
+        ]
+    model_targets = {c.target.split(":", 2)[-1].lower() for c in declared + prose_found}
+    datasets += [
+        c for c in found.prose_datasets if c.target.split(":", 2)[-1].lower() not in model_targets
+    ]
+    claims = declared + datasets
     licence_edges, licence = _licence_edges(me, m.card_data, m.tags, prov)
 
     props: dict[str, PropValue] = {
@@ -373,7 +528,7 @@ def map_model(
         detail = claim.detail
         if target != claim.target:
             detail = (
-                f"{detail + '; ' if detail else ''}renamed on the Hub to {target.split(':', 2)[-1]}"
+                f"{detail + '; ' if detail else ''}renamed on the Hub to {keys.parse(target).name}"
             )
         claim_prov = card_prov if claim.evidence.field.startswith("README") else prov
         out.batch.edges.append(
@@ -384,7 +539,7 @@ def map_model(
                 claim_prov,
                 claim.evidence,
                 detail,
-                end_name=target.split(":", 2)[-1],
+                end_name=keys.parse(target).name,
             )
         )
         out.follow.append(Follow(target, claim.rel))
@@ -413,28 +568,65 @@ def map_model(
                 )
             )
             out.follow.append(Follow(paper, Rel.MENTIONS_PAPER))
+    used = _library_edges(m, body, me, prov, card_prov, out)
     if body:
-        _paper_and_code_edges(m, body, me, card_prov, out)
-    library = LIBRARY_PACKAGES.get(m.library_name or "")
-    if library:
-        pkg = keys.pypi(library)
-        out.batch.edges.append(
-            EdgeRecord(
-                Rel.USES_LIBRARY, me, pkg, prov, Evidence("library_name", m.library_name or "")
-            )
-        )
-        out.follow.append(Follow(pkg, Rel.USES_LIBRARY))
+        _paper_and_code_edges(m, body, me, card_prov, out, used)
     return out
 
 
-def _paper_and_code_edges(m: HfModel, body: str, me: str, prov: Provenance, out: Mapped) -> None:
+def _library_edges(
+    m: HfModel, body: str, me: str, prov: Provenance, card_prov: Provenance, out: Mapped
+) -> set[str]:
+    """USES_LIBRARY from ``library_name``, library tags and the card's text; returns names."""
+    found: list[tuple[str, Evidence, str | None, Provenance]] = []
+    name = m.library_name or ""
+    library = LIBRARY_PACKAGES.get(name) or (
+        libs.package(name) if name.lower() in libs.LIBRARY_TAGS else None
+    )
+    if library:
+        found.append((library, Evidence("library_name", name), None, prov))
+    # the author's own tags (cardData.tags): the Hub adds framework tags (pytorch, jax) for
+    # weight files, which say which formats are stored, not what the model was made with
+    for package, tag in libs.tag_libraries(tuple(_strings(m.card_data.get("tags"))), name):
+        found.append((package, Evidence("cardData.tags", tag), None, prov))
+    for c in libs.card_libraries(body) if body else []:
+        detail = f"{c.constraint or '=='}{c.version}" if c.version else None
+        evidence = Evidence(c.field, c.snippet, Method.INFERRED, c.confidence)
+        found.append((c.package, evidence, detail, card_prov))
+    for t in links.tool_links(body, m.id) if body else []:
+        evidence = Evidence("README.md#tool-link", t.snippet, Method.INFERRED, libs.CONF_TOOL_LINK)
+        found.append((libs.package(t.name), evidence, f"github.com/{t.repo}", card_prov))
+    names: set[str] = set()
+    for package, evidence, detail, where in found:
+        try:
+            pkg = keys.pypi(package)
+        except keys.KeyError_:
+            continue
+        names.add(pkg.removeprefix("pypi:").replace("-", ""))
+        out.batch.edges.append(
+            EdgeRecord(Rel.USES_LIBRARY, me, pkg, where, evidence, detail, end_name=package)
+        )
+        out.follow.append(Follow(pkg, Rel.USES_LIBRARY))
+    return names
+
+
+def _paper_and_code_edges(
+    m: HfModel, body: str, me: str, prov: Provenance, out: Mapped, libraries: set[str]
+) -> None:
     own_family = prose.family(m.id.split("/")[-1])
+    first = prose.normalise(m.id.split("/")[-1].split("-")[0])
+    # "Qwen3" names its family alone; "gemma" does not (Gemma 2 is not Gemma 3's paper)
+    families = {own_family} | ({first} if re.search(r"\d", first) and len(first) >= 4 else set())
+    own_papers: set[str] = set()
     for entry in prose.bibtex_papers(body):
         paper = keys.arxiv(entry.arxiv_id)
-        own = bool(own_family) and own_family in prose.normalise(entry.title)
+        title = prose.normalise(entry.title)
+        own = any(f and f in title for f in families)
         rel = Rel.DESCRIBED_BY if own else Rel.MENTIONS_PAPER
         confidence = CONF_BIBTEX_OWN if own else CONF_BIBTEX_OTHER
         detail = "the card's citation names this model's family" if own else "cited in the card"
+        if own:
+            own_papers.add(paper)
         out.batch.edges.append(
             EdgeRecord(
                 rel,
@@ -447,13 +639,25 @@ def _paper_and_code_edges(m: HfModel, body: str, me: str, prov: Provenance, out:
             )
         )
         out.follow.append(Follow(paper, rel))
-    for repo, line in prose.github_repos(body):
-        owner = repo.split("/")[0]
-        # Only the publisher's own repositories: serving tools a card mentions are not lineage.
-        if not m.author or owner.lower() != m.author.lower():
+    for link in links.own_papers(body):
+        paper = keys.arxiv(link.target)
+        if paper in own_papers:
             continue
+        own_papers.add(paper)
+        out.batch.edges.append(
+            EdgeRecord(
+                Rel.DESCRIBED_BY,
+                me,
+                paper,
+                prov,
+                Evidence("README.md#paper-link", link.snippet, Method.INFERRED, link.confidence),
+                link.how,
+            )
+        )
+        out.follow.append(Follow(paper, Rel.DESCRIBED_BY))
+    for code in links.own_code(m.id, m.author, body, libraries):
         try:
-            key = keys.github(repo)
+            key = keys.github(code.target)
         except keys.KeyError_:
             continue
         out.batch.edges.append(
@@ -462,8 +666,9 @@ def _paper_and_code_edges(m: HfModel, body: str, me: str, prov: Provenance, out:
                 me,
                 key,
                 prov,
-                Evidence("README.md#link", line, Method.INFERRED, CONF_CODE_LINK),
-                end_name=repo,
+                Evidence("README.md#link", code.snippet, Method.INFERRED, code.confidence),
+                code.how,
+                end_name=code.target,
             )
         )
         out.follow.append(Follow(key, Rel.HAS_CODE))

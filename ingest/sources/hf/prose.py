@@ -77,6 +77,7 @@ class BibEntry:
 
 def split_front_matter(text: str) -> tuple[dict[str, object], str]:
     """Return (YAML front matter, body). A malformed block raises CardError."""
+    text = text.lstrip("\r\n")  # some cards open with a blank line before the block
     if not text.startswith("---"):
         return {}, text
     end = text.find("\n---", 3)

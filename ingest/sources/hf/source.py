@@ -6,31 +6,25 @@ from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from typing import ClassVar
 
-from ingest.crawl import upstream_follows
-from ingest.http import AccessDenied, HttpError, ServicePolicy
-from ingest.sources.base import FetchResult, RunContext
+from ingest.http import AccessDenied, HttpClient, HttpError, ServicePolicy
+from ingest.sources.base import FetchResult, Head, Source, Stamp
 from ingest.sources.hf import client as hf_client
 from ingest.sources.hf.client import HfClient
-from ingest.sources.hf.mapper import (
-    declares_base,
-    map_dataset,
-    map_model,
-    targets_to_resolve,
-)
+from ingest.sources.hf.mapper import CardClaims, extract_claims, map_dataset, map_model
 from ingest.sources.hf.payloads import Card, HfDataset, HfModel
 from schema import keys
 from shoulders.settings import Settings
 
 SOURCE = "hf"
-LISTING_CHUNK = 100
 #: Cards past this many characters are read only that far: real cards are tens of kB, and
 #: a runaway README must not hold the crawl (the prose patterns run over every line).
 MAX_CARD_CHARS = 1_000_000
 
 
-class HfSource:
+class HfSource(Source):
     name: ClassVar[str] = SOURCE
     prefixes: ClassVar[tuple[str, ...]] = ("hf:model:", "hf:dataset:")
+    listings: ClassVar[tuple[str, ...]] = ("hf-author:",)
     batch_size: ClassVar[int] = 25
 
     def __init__(self, settings: Settings) -> None:
@@ -39,56 +33,60 @@ class HfSource:
         # Per run: answers the Hub gave while resolving names, kept until the crawler
         # asks for that entity, so each entity costs one request per run at most.
         self._answers: dict[str, HfModel | HfDataset | HttpError] = {}
-        # Keys already fetched this run -> their canonical key, so resolving a name the
-        # crawl has already fetched costs no second request.
+        # Keys already read this run -> their canonical key, so resolving a name the
+        # crawl has already read costs no second request.
         self._known: dict[str, str] = {}
+        # Canonical key -> the (old) id the Hub was asked for, when resolving a name hit a rename.
+        self._asked: dict[str, str] = {}
+        # Canonical key -> the id its head was read under, for the provenance URL.
+        self._requested_as: dict[str, str] = {}
 
     def policy(self) -> ServicePolicy:
         return hf_client.policy(self.settings)
 
-    def client(self, ctx: RunContext) -> HfClient:
+    def client(self, http: HttpClient) -> HfClient:
         if self._client is None:
-            self._client = HfClient(self.settings, ctx.http)
+            self._client = HfClient(self.settings, http)
         return self._client
 
-    # --- crawl ------------------------------------------------------------------------
-    def fetch(self, keys_: Sequence[str], ctx: RunContext) -> Iterator[FetchResult]:
+    # --- first read: the Hub's metadata ------------------------------------------------
+    def heads(self, keys_: Sequence[str], http: HttpClient) -> Iterator[Head | FetchResult]:
+        client = self.client(http)
         for key in keys_:
-            yield self._fetch(key, ctx)
+            if key.startswith(self.listings):
+                # The listing already carries every model's metadata: no request per model.
+                for model in client.author_models(keys.parse(key).id):
+                    yield self._head(keys.hf_model(model.id), model, None)
+                continue
+            answer = self._lookup(key)
+            if isinstance(answer, HttpError):
+                self._known[key.lower()] = key  # asking again would fail again
+                yield FetchResult(key, error=str(answer), source=SOURCE)
+                continue
+            canonical = (
+                keys.hf_dataset(answer.id)
+                if isinstance(answer, HfDataset)
+                else keys.hf_model(answer.id)
+            )
+            self._known[key.lower()] = canonical
+            yield self._head(canonical, answer, key if canonical != key else None)
 
-    def list_author(self, author: str, ctx: RunContext) -> Iterator[FetchResult]:
-        """Every model of an author from the listing, which already carries the metadata."""
-        chunk: list[HfModel] = []
-        for model in self.client(ctx).author_models(author):
-            chunk.append(model)
-            if len(chunk) >= LISTING_CHUNK:
-                yield from self._map_listed(chunk, ctx)
-                chunk = []
-        yield from self._map_listed(chunk, ctx)
-
-    def _map_listed(self, models: list[HfModel], ctx: RunContext) -> Iterator[FetchResult]:
-        ctx.prefetch([keys.hf_model(m.id) for m in models])
-        for model in models:
-            yield self._from_model(model, ctx)
-
-    def _fetch(self, key: str, ctx: RunContext) -> FetchResult:
-        is_dataset = key.startswith("hf:dataset:")
-        self.client(ctx)
-        answer = self._lookup(key)
-        if isinstance(answer, HttpError):
-            self._known[key.lower()] = key  # asking again would fail again
-            return FetchResult(key, error=str(answer), source=SOURCE)
-        result = self._from_dataset(answer, ctx) if is_dataset else self._from_model(answer, ctx)  # type: ignore[arg-type]
-        self._known[key.lower()] = result.key
-        if result.key != key:
-            result.requested = key
-        return result
+    def _head(self, key: str, payload: HfModel | HfDataset, requested: str | None) -> Head:
+        self._known[key.lower()] = key
+        # The id actually sent to the Hub: a name resolved earlier may have been asked for
+        # under its old id, and the Hub answered with the new one. Provenance names that URL.
+        asked = self._asked.pop(key.lower(), None)
+        if asked is None and requested is not None:
+            asked = keys.parse(requested).id
+        if asked is not None:
+            self._requested_as[key.lower()] = asked
+        return Head(key, payload.sha, payload, requested)
 
     def _lookup(self, key: str) -> HfModel | HfDataset | HttpError:
         cached = self._answers.pop(key.lower(), None)
         if cached is not None:
             return cached
-        repo_id = key.split(":", 2)[2]
+        repo_id = keys.parse(key).id
         try:
             if key.startswith("hf:dataset:"):
                 return self._require_client().dataset(repo_id)
@@ -98,7 +96,7 @@ class HfSource:
 
     def _require_client(self) -> HfClient:
         if self._client is None:
-            raise RuntimeError("HfSource used before a run context gave it an HTTP client")
+            raise RuntimeError("HfSource used before heads() gave it an HTTP client")
         return self._client
 
     def _canonical(self, key: str) -> str:
@@ -115,18 +113,28 @@ class HfSource:
             else keys.hf_model(answer.id)
         )
         self._answers[canonical.lower()] = answer
+        if canonical.lower() != key.lower():
+            self._asked[canonical.lower()] = key.split(":", 2)[2]
         return canonical
 
-    def _from_model(self, model: HfModel, ctx: RunContext) -> FetchResult:
-        client = self.client(ctx)
-        key = keys.hf_model(model.id)
-        self._known[key.lower()] = key
-        stored = ctx.stored(key)
-        if ctx.is_fresh(stored, model.sha):
-            return FetchResult(key, skipped=True, follow=upstream_follows(stored), source=SOURCE)
+    # --- the rest: the model card, and the records ------------------------------------
+    def complete(
+        self, heads: Sequence[Head], stamp: Stamp, http: HttpClient
+    ) -> Iterator[FetchResult]:
+        client = self.client(http)
+        for head in heads:
+            if isinstance(head.payload, HfDataset):
+                yield self._from_dataset(head.key, head.payload, client, stamp)
+            elif isinstance(head.payload, HfModel):
+                yield self._from_model(head.key, head.payload, client, stamp)
+            else:
+                raise TypeError(f"{head.key}: not a Hub payload: {type(head.payload).__name__}")
+
+    def _from_model(self, key: str, model: HfModel, client: HfClient, stamp: Stamp) -> FetchResult:
         warnings: list[str] = []
         card: Card | None = None
-        if not self._reads_readme(model):
+        claims = extract_claims(model)  # once; the README's prose is added to it when read
+        if not self._reads_readme(claims):
             counts = {"readme_skipped": 1}
         else:
             counts = {"readme_read": 1}
@@ -142,10 +150,11 @@ class HfSource:
                 f"only the first {MAX_CARD_CHARS:,} were read"
             )
             card = replace(card, text=card.text[:MAX_CARD_CHARS])
-        body = card.text if card else None
-        canonical = {t: self._canonical(t) for t in sorted(targets_to_resolve(model, body))}
-        prov = ctx.provenance(SOURCE, client.model_url(model.id), model.sha)
-        mapped = map_model(model, card, canonical, prov, client.endpoint)
+        claims = claims.with_card(model, card)
+        canonical = {t: self._canonical(t) for t in sorted(claims.to_resolve())}
+        asked = self._requested_as.pop(key.lower(), None)
+        prov = stamp.provenance(SOURCE, client.model_url(asked or model.id), model.sha)
+        mapped = map_model(model, claims, canonical, prov, client.endpoint)
         return FetchResult(
             key,
             mapped.batch,
@@ -155,19 +164,16 @@ class HfSource:
             counts=counts,
         )
 
-    def _reads_readme(self, model: HfModel) -> bool:
+    def _reads_readme(self, claims: CardClaims) -> bool:
         # `unexplained`: a declared base explains the lineage; the README would add prose
         # evidence, papers and code links at the price of one request per model.
-        return self.settings.hf_readme == "always" or not declares_base(model)
+        return self.settings.hf_readme == "always" or not claims.declares_base
 
-    def _from_dataset(self, dataset: HfDataset, ctx: RunContext) -> FetchResult:
-        client = self.client(ctx)
-        key = keys.hf_dataset(dataset.id)
-        self._known[key.lower()] = key
-        stored = ctx.stored(key)
-        if ctx.is_fresh(stored, dataset.sha):
-            return FetchResult(key, skipped=True, follow=upstream_follows(stored), source=SOURCE)
-        prov = ctx.provenance(SOURCE, client.dataset_url(dataset.id), dataset.sha)
+    def _from_dataset(
+        self, key: str, dataset: HfDataset, client: HfClient, stamp: Stamp
+    ) -> FetchResult:
+        asked = self._requested_as.pop(key.lower(), None)
+        prov = stamp.provenance(SOURCE, client.dataset_url(asked or dataset.id), dataset.sha)
         mapped = map_dataset(dataset, prov, client.endpoint)
         return FetchResult(
             key, mapped.batch, mapped.follow, source=SOURCE, warnings=mapped.warnings

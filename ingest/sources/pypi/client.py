@@ -1,55 +1,42 @@
-"""PyPI through the ``pypi-json`` client library, whose requests travel our HTTP layer.
+"""PyPI's JSON API, one GET per project, through the shared HTTP layer.
 
-The library builds the URLs and parses the answers; a transport adapter on its
-``requests`` session hands every request to ``HttpClient`` (limits, retries, ETags,
-counting). Live runs use the library's own default endpoint, so this project names no
-package-registry host. ``SHOULDERS_PYPI_ENDPOINT`` points it elsewhere (a mirror, the
-replay server): it names the registry's base URL, and the JSON API is ``/pypi`` below
-it, as on the real registry (``<base>/pypi/<name>/json``; docs/recordings.md).
+``GET {endpoint}/pypi/<name>/json`` is the whole API this source needs, so it goes
+through ``HttpClient`` like every other source: rate limits, retries, request counting,
+User-Agent and the ETag cache (a 304 costs nothing). ``SHOULDERS_PYPI_ENDPOINT`` names
+the registry's base URL (its default, the public registry, lives in shoulders/settings.py
+with every other endpoint; a mirror or the replay server otherwise), and the JSON API is
+``/pypi`` below it, as on the real registry (docs/recordings.md). A 404 comes out as the
+HTTP layer's ``NotFound``.
 """
 
 from __future__ import annotations
 
-import inspect
-from urllib.parse import urlsplit
-
-from pypi_json import PyPIJSON
+from urllib.parse import quote
 
 from ingest.http import HttpClient, ServicePolicy
 from ingest.sources.pypi.payloads import Project
-from ingest.sources.pypi.transport import session_through
 from shoulders.settings import Settings
 
 SERVICE = "pypi"
 
 
-def endpoint(settings: Settings) -> str:
-    """The JSON API root: ``/pypi`` below the configured base, else the library's default."""
-    if settings.pypi_endpoint:
-        return settings.pypi_endpoint.rstrip("/") + "/pypi"
-    default = inspect.signature(PyPIJSON).parameters["endpoint"].default
-    return str(default)
-
-
 def policy(settings: Settings) -> ServicePolicy:
-    root = endpoint(settings)
-    parts = urlsplit(root)
     # PyPI asks for no fixed pace, only a descriptive User-Agent and ETag use.
-    return ServicePolicy(name=SERVICE, base_url=f"{parts.scheme}://{parts.netloc}")
+    return ServicePolicy(name=SERVICE, base_url=settings.pypi_endpoint.rstrip("/"))
 
 
 class PyPIClient:
     def __init__(self, settings: Settings, http: HttpClient) -> None:
-        self.root = endpoint(settings).rstrip("/")
-        self._api = PyPIJSON(endpoint=self.root, session=session_through(http, SERVICE))
+        self.root = settings.pypi_endpoint.rstrip("/") + "/pypi"
+        self._http = http
 
     def project_url(self, name: str) -> str:
-        return f"{self.root}/{name}/json"
+        return f"{self.root}/{quote(name, safe='')}/json"
 
     def project(self, name: str) -> Project:
         """Latest metadata of ``name``; raises NotFound (from the HTTP layer) when unknown."""
-        metadata = self._api.get_metadata(name)
-        return Project.model_validate({"info": metadata.info, "last_serial": metadata.last_serial})
+        body = self._http.get_json(SERVICE, self.project_url(name), conditional=True)
+        return Project.model_validate(body)
 
     def close(self) -> None:
-        self._api.endpoint.session.close()
+        """The HttpClient owns the connections; nothing to close here."""

@@ -19,7 +19,7 @@ from ingest.records import (
     Provenance,
 )
 from ingest.sources.base import Follow, Mapped
-from ingest.sources.github.links import find_repos
+from ingest.sources.links import find_repos
 from ingest.sources.pypi.licences import licence_of
 from ingest.sources.pypi.payloads import Info
 from schema import keys
@@ -73,7 +73,7 @@ def _repositories(key: str, urls: list[tuple[str, str]], prov: Provenance, out: 
     for repo, (confidence, label, url) in best.items():
         evidence = Evidence(_field(label), url, Method.DECLARED, confidence)
         out.batch.edges.append(
-            EdgeRecord(Rel.BUILT_FROM, key, repo, prov, evidence, end_name=repo.split(":", 1)[1])
+            EdgeRecord(Rel.BUILT_FROM, key, repo, prov, evidence, end_name=keys.parse(repo).name)
         )
         out.follow.append(Follow(repo, Rel.BUILT_FROM))
     if not best:

@@ -1,10 +1,10 @@
-"""References of papers from Semantic Scholar, for whichever source owns the paper keys.
+"""References of papers from Semantic Scholar, whichever source owns the paper keys.
 
-The crawler gives each key to one source by prefix, and arXiv has no references, so
-the arXiv source asks this helper for the references of the papers it just fetched:
-one ``/paper/batch`` call for the whole batch (which papers S2 knows), then the
-reference pages of each known paper. Results carry ``source="s2"``, so the report
-counts them under S2 and a later run that re-reads them withdraws only S2's edges.
+For ``arxiv:`` papers (owned by the arXiv source) the crawler asks the s2 source to
+add their references right after arXiv re-read them: one ``/paper/batch`` call for
+the whole batch (which papers S2 knows), then the reference pages of each known
+paper. Results carry ``source="s2"``, so the report counts them under S2 and a later
+run that re-reads them withdraws only S2's edges.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from pydantic import ValidationError
 
 from ingest.http import HttpError, NotFound, RateLimited
-from ingest.sources.base import FetchResult, RunContext
+from ingest.sources.base import FetchResult, Stamp
 from ingest.sources.s2.client import SERVICE, S2Client
 from ingest.sources.s2.mapper import map_references, s2_id
 from ingest.sources.s2.payloads import Paper, Reference
@@ -23,15 +23,10 @@ from ingest.sources.s2.payloads import Paper, Reference
 PRESENCE_FIELDS = "title"
 
 
-def available(ctx: RunContext) -> bool:
-    """S2 calls need the S2 policy, which the HTTP layer has only when the s2 source runs."""
-    return SERVICE in ctx.http.policies
-
-
 def references_of(
     keys_: Sequence[str],
     client: S2Client,
-    ctx: RunContext,
+    stamp: Stamp,
     known: Mapping[str, Paper | None] | None = None,
 ) -> Iterator[FetchResult]:
     """One FetchResult per key: its CITES edges, or why there are none.
@@ -52,7 +47,7 @@ def references_of(
         if key in known and known[key] is None:
             yield FetchResult(key, source=SERVICE, warnings=[f"{key}: unknown to Semantic Scholar"])
             continue
-        yield _references(key, client, ctx)
+        yield _references(key, client, stamp)
 
 
 def _presence(ordered: list[str], client: S2Client) -> dict[str, Paper | None]:
@@ -65,7 +60,7 @@ def _presence(ordered: list[str], client: S2Client) -> dict[str, Paper | None]:
     return dict(zip(ordered, papers, strict=True))
 
 
-def _references(key: str, client: S2Client, ctx: RunContext) -> FetchResult:
+def _references(key: str, client: S2Client, stamp: Stamp) -> FetchResult:
     references: list[Reference] = []
     url = ""
     try:
@@ -76,7 +71,7 @@ def _references(key: str, client: S2Client, ctx: RunContext) -> FetchResult:
         return FetchResult(key, source=SERVICE, warnings=[f"{key}: unknown to Semantic Scholar"])
     except (HttpError, ValidationError) as exc:
         return FetchResult(key, error=f"Semantic Scholar references: {exc}", source=SERVICE)
-    mapped = map_references(key, references, ctx.provenance(SERVICE, url, None))
+    mapped = map_references(key, references, stamp.provenance(SERVICE, url, None))
     warnings = (
         [f"{key}: {mapped.unresolved} references Semantic Scholar could not resolve"]
         if mapped.unresolved

@@ -14,8 +14,7 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from ingest.http import HttpClient, ServicePolicy, UpstreamError
-from ingest.sources.arxiv.client import polite_interval
+from ingest.http import HttpClient, ServicePolicy, UpstreamError, polite_interval
 from ingest.sources.s2.payloads import Paper, ReferencePage
 from shoulders.settings import Settings
 

@@ -32,12 +32,13 @@ class ReferencesMapped(Mapped):
 
 def s2_id(key: str) -> str:
     """Our key -> the id form the Graph API accepts."""
-    if key.startswith("arxiv:"):
-        return "ARXIV:" + key.removeprefix("arxiv:")
-    if key.startswith("doi:"):
-        return "DOI:" + key.removeprefix("doi:")
-    if key.startswith("s2:"):
-        return key.removeprefix("s2:")
+    parsed = keys.parse(key)
+    if parsed.kind == "arxiv":
+        return "ARXIV:" + parsed.id
+    if parsed.kind == "doi":
+        return "DOI:" + parsed.id
+    if parsed.kind == "s2":
+        return parsed.id
     raise keys.KeyError_(f"not a paper key: {key!r}")
 
 
@@ -70,7 +71,7 @@ def map_paper(key: str, paper: Paper, prov: Provenance) -> NodeRecord:
         "arxiv_id": paper.external("ArXiv"),
         "corpus_id": paper.external("CorpusId"),
     }
-    name = paper.title or key.split(":", 1)[1]
+    name = paper.title or keys.parse(key).name
     return NodeRecord(key, Label.PAPER, name, props, prov)
 
 
