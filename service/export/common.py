@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from cyclonedx.spdx import fixup_id
 from packageurl import PackageURL
 
+from schema import keys
 from schema.vocabulary import MODEL_LINEAGE, Label, Rel
 from service.queries.rows import EdgeRow, EntityRow
 
@@ -93,6 +94,19 @@ def page(entity: EntityRow) -> str | None:
 def spdx_id(licence: str) -> str | None:
     """The SPDX licence id for a Hub or PyPI licence word (``mit`` -> ``MIT``), if it is one."""
     return fixup_id(licence.strip())
+
+
+def licence_word(licence: EntityRow) -> str:
+    """The licence as its source declared it (``mit``, ``llama3.3``), not its display name."""
+    return licence.text("given_id") or keys.parse(licence.key).id
+
+
+def licence_spdx(licence: EntityRow) -> str | None:
+    """The SPDX id of a License node, if SPDX lists it (``LicenseRef-`` ids are not)."""
+    known = licence.text("licence_id")
+    if known and not known.startswith("LicenseRef-"):
+        return known
+    return spdx_id(licence_word(licence))
 
 
 def licence_ref(licence: str) -> str:

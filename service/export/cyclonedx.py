@@ -154,9 +154,9 @@ class _Builder:
         for edge in self.out.get(entity.key, []):
             if edge.rel is not Rel.LICENSED_UNDER:
                 continue
-            word = self.entities[edge.end].name
-            spdx = common.spdx_id(word)
-            body: Json = {"id": spdx} if spdx else {"name": word}
+            licence = self.entities[edge.end]
+            spdx = common.licence_spdx(licence)
+            body: Json = {"id": spdx} if spdx else {"name": common.licence_word(licence)}
             body["acknowledgement"] = "declared"
             licences.append(self.mark({"license": body}, edge))
         if licences:

@@ -134,15 +134,16 @@ class _Builder:
 
     def licence(self, entity: EntityRow) -> str:
         if entity.key not in self.licences:
-            spdx = common.spdx_id(entity.name)
-            expression = spdx or common.licence_ref(entity.name)
+            spdx = common.licence_spdx(entity)
+            word = common.licence_word(entity)
+            expression = spdx or common.licence_ref(word)
             element: Json = {
                 "type": "simplelicensing_LicenseExpression",
                 "spdxId": self.id(entity.key),
                 "simplelicensing_licenseExpression": expression,
             }
             if not spdx:
-                element["comment"] = f"Not on the SPDX licence list: {entity.name!r} as declared"
+                element["comment"] = f"Not on the SPDX licence list: {word!r} as declared"
             self.add(element)
             self.licences[entity.key] = element["spdxId"]
         return self.licences[entity.key]

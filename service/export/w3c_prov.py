@@ -87,7 +87,8 @@ class _Builder:
             if value:
                 attrs[SHOULDERS[name]] = value
         licences = [
-            common.spdx_id(self.graph.entities[x.end].name) or self.graph.entities[x.end].name
+            common.licence_spdx(self.graph.entities[x.end])
+            or common.licence_word(self.graph.entities[x.end])
             for x in self.graph.edges_from(e.key, Rel.LICENSED_UNDER)
         ]
         if licences:
