@@ -230,7 +230,7 @@ def test_the_dump_is_read_in_batches_of_rows(tmp_path: Path) -> None:
     write_hub_parquet(path, 250, rows_per_group=100)
     stats = DumpStats()
     batches = list(dump_batches(path, "run", "https://huggingface.co", stats, rows_per_batch=60))
-    assert [sum(1 for n in b.nodes if n.provenance) for b in batches] == [60, 40, 60, 40, 50]
+    assert [sum(1 for n in b.nodes if n.provenance) for b in batches] == [60, 60, 60, 60, 10]
     assert (stats.rows, stats.mapped, stats.failed) == (250, 250, 0)
 
 
