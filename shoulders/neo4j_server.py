@@ -217,7 +217,16 @@ class LocalNeo4j:
         if self.pid() is None:
             self.write_config()
             self._set_initial_password()
-            done = self._run_java(LAUNCHER, "start")
+            try:
+                # The launcher returns once the JVM is up; on a loaded machine that can take
+                # minutes, so it gets the start timeout, not the default two minutes.
+                done = self._run_java(LAUNCHER, "start", timeout=self.settings.neo4j_start_timeout)
+            except subprocess.TimeoutExpired:
+                raise Neo4jServerError(
+                    f"the Neo4j launcher did not return within "
+                    f"{self.settings.neo4j_start_timeout:.0f}s (SHOULDERS_NEO4J_START_TIMEOUT)"
+                    + self.log_tail()
+                ) from None
             if done.returncode != 0:
                 raise Neo4jServerError(
                     "Neo4j did not start:\n" + _tail(done.stdout + done.stderr) + self.log_tail()
