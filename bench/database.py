@@ -74,7 +74,12 @@ def release(driver: Driver, database: str) -> None:
 
 
 def _delete(driver: Driver, database: str) -> None:
-    labels = (ENTITY, OpsLabel.INGEST_RUN.value, OpsLabel.INGEST_LOCK.value)
+    labels = (
+        ENTITY,
+        OpsLabel.INGEST_RUN.value,
+        OpsLabel.INGEST_LOCK.value,
+        OpsLabel.HUB_LISTING.value,
+    )
     with driver.session(database=database) as session:
         for label in labels:
             # CALL ... IN TRANSACTIONS needs an implicit (auto-commit) transaction.

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 import yaml
 
 from bench.draw import Draws, Zipf
 from bench.shape import WORDS
+from ingest.sources.hf.client import LISTING_EXPAND
 
 LAB = "bench-lab"
 FOUNDATION = "bench-foundation"
@@ -234,3 +236,118 @@ def _deepest(models: list[FixtureModel], count: int) -> list[str]:
     lab = [m for m in models if m.repo_id.startswith(LAB + "/")]
     ranked = sorted(lab, key=lambda m: (-depth(m), m.index))
     return [f"hf:{m.repo_id}" for m in ranked[:count]]
+
+
+# --- the whole Hub: the full listing and a Parquet dump (issue 15) --------------------------
+LISTING_QUERY = {"sort": "createdAt"}  # what the first page of `ingest --hf-all` sends
+#: The anonymous API limit the Hub publishes (RateLimit-Policy: q=500;w=300).
+ANONYMOUS_QUOTA, ANONYMOUS_WINDOW = 500, 300
+
+
+def write_hub_listing(
+    root: Path,
+    count: int,
+    seed: int = 1,
+    quota: int = ANONYMOUS_QUOTA,
+    window: float = ANONYMOUS_WINDOW,
+    page_size: int = PAGE_SIZE,
+) -> Fixture:
+    """``root/hf/listings/all``: every model, newest first, in pages chained by ``Link``,
+    and ``root/ratelimits.yaml`` so the replay server announces (and enforces) the limit."""
+    models, datasets = _models(count, seed)
+    fixture = Fixture(root, models, datasets)
+    folder = root / "hf" / "listings" / "all"
+    folder.mkdir(parents=True, exist_ok=True)
+    newest_first = list(reversed(models))
+    starts = range(0, len(newest_first), page_size)
+    fixture.pages = len(starts) or 1
+    expand = "".join(f"&expand={name}" for name in LISTING_EXPAND)
+    for number, start in enumerate(starts or [0], 1):
+        items = [_payload(m, models, datasets) for m in newest_first[start : start + page_size]]
+        (folder / f"page-{number}.json").write_text(json.dumps(items), encoding="utf-8")
+        headers = dict(_HEADERS)
+        if number < fixture.pages:
+            # The Hub's own shape: the whole query again, plus an opaque cursor.
+            headers["Link"] = (
+                f"<{{base_url}}/hf/api/models?sort=createdAt&direction=-1{expand}"
+                f'&cursor=c{number + 1:06d}>; rel="next"'
+            )
+        query = dict(LISTING_QUERY)
+        if number > 1:
+            query["cursor"] = f"c{number:06d}"
+        _recording(
+            folder / f"page-{number}.yaml",
+            {"method": "GET", "path": "/api/models", "query": query},
+            {"status": 200, "headers": headers, "body_file": f"page-{number}.json"},
+        )
+    limits = {"hf": {"quota": quota, "window": window}}
+    (root / "ratelimits.yaml").write_text(yaml.safe_dump(limits), encoding="utf-8")
+    return fixture
+
+
+def write_hub_parquet(path: Path, count: int, seed: int = 1, rows_per_group: int = 50_000) -> int:
+    """A Parquet file of ``count`` rows in the columns of the ``hub-stats`` models table
+    (JSON text for cardData/config, timestamps for the dates, a bulky ``siblings`` column
+    the reader must skip), written a row group at a time. Returns the rows written."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    models, datasets = _models(count, seed)
+    schema = pa.schema(
+        [
+            ("id", pa.string()),
+            ("author", pa.string()),
+            ("sha", pa.string()),
+            ("createdAt", pa.timestamp("ms", tz="UTC")),
+            ("lastModified", pa.timestamp("ms", tz="UTC")),
+            ("private", pa.bool_()),
+            ("gated", pa.string()),
+            ("disabled", pa.bool_()),
+            ("downloads", pa.int64()),
+            ("downloadsAllTime", pa.int64()),
+            ("likes", pa.int64()),
+            ("trendingScore", pa.float64()),
+            ("library_name", pa.string()),
+            ("pipeline_tag", pa.string()),
+            ("tags", pa.list_(pa.string())),
+            ("cardData", pa.string()),
+            ("config", pa.string()),
+            ("siblings", pa.string()),
+            ("baseModels", pa.string()),
+        ]
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    created = datetime(2025, 4, 1, tzinfo=UTC)
+    modified = datetime(2025, 5, 1, tzinfo=UTC)
+    with pq.ParquetWriter(path, schema) as writer:
+        for start in range(0, len(models), rows_per_group):
+            rows = []
+            for m in models[start : start + rows_per_group]:
+                p = _payload(m, models, datasets)
+                rows.append(
+                    {
+                        "id": p["id"],
+                        "author": p["author"],
+                        "sha": p["sha"],
+                        "createdAt": created,
+                        "lastModified": modified,
+                        "private": False,
+                        "gated": "false",
+                        "disabled": False,
+                        "downloads": p["downloads"],
+                        "downloadsAllTime": 10 * int(str(p["downloads"])),
+                        "likes": p["likes"],
+                        "trendingScore": 0.0,
+                        "library_name": p["library_name"],
+                        "pipeline_tag": p["pipeline_tag"],
+                        "tags": p["tags"],
+                        "cardData": json.dumps(p["cardData"]),
+                        "config": json.dumps(p["config"]),
+                        "siblings": json.dumps(
+                            [{"rfilename": f"model-{i:05d}-of-00004.safetensors"} for i in range(4)]
+                        ),
+                        "baseModels": None,
+                    }
+                )
+            writer.write_table(pa.Table.from_pylist(rows, schema=schema))
+    return len(models)

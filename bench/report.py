@@ -570,6 +570,10 @@ def render(r: Results) -> str:
         f"{r.machine.cores} cores / {r.machine.memory_gib:.0f} GiB, graph of "
         f"{r.shape.entities:,} entities.",
         "",
+        "The whole-Hub bootstraps (the listing walk and the Parquet dump, issue 15) are "
+        "measured by `python -m bench.hub_bootstrap` on their own page: "
+        "[benchmarks-hub.md](benchmarks-hub.md).",
+        "",
     ]
     parts = [
         title,

@@ -43,6 +43,8 @@ T = TypeVar("T")
 
 RETRY_STATUS = frozenset({408, 429, 500, 502, 503, 504})
 _HF_RATELIMIT = re.compile(r'"?(api|pages|resolvers)"?\s*;\s*r=(\d+)\s*;\s*t=(\d+)')
+# IETF draft RateLimit-Policy as the Hub sends it: "fixed window";"api";q=500;w=300
+_HF_POLICY = re.compile(r'"?(api|pages|resolvers)"?\s*;\s*q=(\d+)\s*;\s*w=(\d+)')
 
 
 class HttpError(Exception):
@@ -66,6 +68,32 @@ class RateLimited(HttpError):
 
 class UpstreamError(HttpError):
     pass
+
+
+@dataclass(frozen=True)
+class RateLimitState:
+    """The last ``RateLimit`` (and ``RateLimit-Policy``) a service answered with."""
+
+    pool: str  # the Hub's quotas: "api", "resolvers" or "pages"
+    remaining: int  # r: requests left in the window
+    reset: float  # t: seconds until the window resets
+    quota: int | None = None  # q: requests per window
+    window: float | None = None  # w: the window in seconds
+
+
+def rate_limit_state(headers: Mapping[str, str]) -> RateLimitState | None:
+    """Parse the IETF-draft headers the Hub sends on every answer, or None when absent."""
+    found = _HF_RATELIMIT.search(headers.get("ratelimit", ""))
+    if found is None:
+        return None
+    policy = _HF_POLICY.search(headers.get("ratelimit-policy", ""))
+    return RateLimitState(
+        found.group(1),
+        int(found.group(2)),
+        float(found.group(3)),
+        int(policy.group(2)) if policy else None,
+        float(policy.group(3)) if policy else None,
+    )
 
 
 class _Retry(Exception):
@@ -130,6 +158,7 @@ class HttpStats:
     requests: Counter[str] = field(default_factory=Counter)  # per host
     not_modified: int = 0
     retries: int = 0
+    paced_seconds: float = 0.0  # waited for a spent rate-limit window (RateLimit r=0)
 
     @property
     def total(self) -> int:
@@ -141,6 +170,7 @@ class HttpStats:
             "per_host": dict(self.requests),
             "not_modified": self.not_modified,
             "retries": self.retries,
+            "paced_seconds": round(self.paced_seconds, 1),
         }
 
 
@@ -218,6 +248,9 @@ class HttpClient:
         self.cache = EtagCache(cache_path)
         self._sleep = sleep
         self._stats_lock = threading.Lock()
+        #: Per service: the last RateLimit answer, and when the next request may go out.
+        self.rate_limits: dict[str, RateLimitState] = {}
+        self._paused_until: dict[tuple[str, str], float] = {}  # (service, pool) -> when
         self._limiters = {
             name: Limiter(Rate(1, int(p.min_interval * Duration.SECOND)))
             for name, p in self.policies.items()
@@ -245,10 +278,29 @@ class HttpClient:
         with self._stats_lock:
             self.stats.requests[host] += 1
 
-    def throttle(self, service: str) -> None:
+    def throttle(self, service: str, url: str = "/api/") -> None:
         limiter = self._limiters.get(service)
         if limiter is not None:
             limiter.try_acquire(service)
+        pause = self._paused_until.get((service, _pool(url)), 0.0) - time.monotonic()
+        if pause > 0:
+            log.info("rate limit window spent; waiting", extra={"wait_s": round(pause, 2)})
+            with self._stats_lock:
+                self.stats.paced_seconds += pause
+            self._sleep(pause)
+
+    def note_rate_limit(self, service: str, response: httpx.Response) -> None:
+        """Pace by the server's own count: when an answer spends its window (``r=0``), the
+        next request to that quota waits for the reset instead of drawing a 429. (A 429
+        itself is the retry's business: it waits as asked, or gives up past the max wait.)"""
+        state = rate_limit_state(response.headers)
+        if state is None:
+            return
+        self.rate_limits[service] = state
+        if state.remaining == 0 and response.status_code < 400:
+            # t is whole seconds, rounded by the server: one more keeps us past the reset.
+            until = time.monotonic() + state.reset + 1.0
+            self._paused_until[(service, state.pool)] = until
 
     def retrying(self, call: Callable[[], T]) -> T:
         """Run ``call`` (which raises ``_Retry`` for retryable answers) with backoff."""
@@ -317,7 +369,7 @@ class HttpClient:
             all_headers["If-None-Match"] = cached[0]
 
         def once() -> httpx.Response:
-            self.throttle(service)
+            self.throttle(service, url)
             self.count(service)
             try:
                 response = self._client.request(
@@ -328,6 +380,7 @@ class HttpClient:
             except httpx.TransportError as exc:
                 err = UpstreamError(f"network error {type(exc).__name__}: {redact(url)}", url=url)
                 raise _Retry(err, None) from exc
+            self.note_rate_limit(service, response)
             if response.status_code == 304 and cached:
                 with self._stats_lock:
                     self.stats.not_modified += 1
@@ -396,6 +449,13 @@ class HttpClient:
                 raise error from exc
 
         return self.retrying(once)
+
+
+def _pool(url: str) -> str:
+    """Which of the Hub's quotas a URL draws on (its RateLimit header names the same)."""
+    if "/api/" in url:
+        return "api"
+    return "resolvers" if "/resolve/" in url else "pages"
 
 
 def _is_network_error(exc: BaseException) -> bool:

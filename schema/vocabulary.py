@@ -29,6 +29,7 @@ class OpsLabel(StrEnum):
 
     INGEST_RUN = "IngestRun"
     INGEST_LOCK = "IngestLock"
+    HUB_LISTING = "HubListing"  # where a whole-Hub listing walk stands (ingest/hub)
 
 
 class Rel(StrEnum):

@@ -141,12 +141,20 @@ class CsvSnapshot:
         self._referenced.pop(key, None)
         self.files.node_rows += 1
 
+    def _refer(self, key: str, name: str, search_text: str) -> None:
+        """A key only named so far: as the Loader does, the least of the names given wins
+        (``ingest/loader.py`` ``_least_name``), with the search text that came with it."""
+        if key in self._written:
+            return
+        known = self._referenced.get(key)
+        if known is None or name < known[0]:
+            self._referenced[key] = (name, search_text)
+
     def _add_node(self, node: NodeRecord) -> None:
         row = node_row(node)
         search_text = row["props"]["search_text"]
         if node.status is NodeStatus.REFERENCED:
-            if node.key not in self._written:
-                self._referenced.setdefault(node.key, (node.name, search_text))
+            self._refer(node.key, node.name, search_text)
             return
         if node.key in self._written:
             return  # a snapshot names each entity once; the first row stands
@@ -182,8 +190,7 @@ class CsvSnapshot:
             seen.add(row["assertion"])
             if edge.start not in self._written:
                 self._referenced.setdefault(edge.start, (edge.start, None))
-            if edge.end not in self._written:
-                self._referenced.setdefault(edge.end, (row["end_name"], row["end_name"]))
+            self._refer(edge.end, row["end_name"], row["end_search"])
             props = {**row["props"], "assertion": row["assertion"]}
             cells = [_quote(edge.start), _quote(edge.end), edge.rel.value]
             cells.extend(_cell(props.get(name)) for name, _ in EDGE_COLUMNS)

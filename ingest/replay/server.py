@@ -20,6 +20,7 @@ from typing import cast
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from ingest.replay.not_found import not_found
+from ingest.replay.ratelimit import FixedWindow, limited, load_windows
 from ingest.replay.recording import SERVICES, Recording, ScriptedResponse, load_recordings
 from ingest.replay.routes import RouteTable
 from ingest.replay.stats import RecordedRequest, ReplayStats, split_credentials
@@ -53,6 +54,7 @@ class ReplayServer:
         self.port = port
         self.stats = ReplayStats()
         self._routes: RouteTable | None = None
+        self.windows: dict[str, FixedWindow] = {}  # rate limits from ratelimits.yaml
         self._httpd: _ReplayHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -61,9 +63,10 @@ class ReplayServer:
         if self._httpd is not None:
             return self
         self._routes = RouteTable(load_recordings(self.roots))
+        self.windows = load_windows(self.roots)
         httpd = _ReplayHTTPServer((self.host, self.port), _Handler)
         self.port = int(httpd.server_address[1])
-        httpd.replay = _Replay(self._routes, self.stats, self.base_url)
+        httpd.replay = _Replay(self._routes, self.stats, self.base_url, self.windows)
         self._httpd = httpd
         self._thread = threading.Thread(
             target=httpd.serve_forever,
@@ -129,10 +132,17 @@ class ReplayServer:
 class _Replay:
     """What request handlers share: the routes, the stats and the public URL."""
 
-    def __init__(self, routes: RouteTable, stats: ReplayStats, base_url: str) -> None:
+    def __init__(
+        self,
+        routes: RouteTable,
+        stats: ReplayStats,
+        base_url: str,
+        windows: dict[str, FixedWindow],
+    ) -> None:
         self.routes = routes
         self.stats = stats
         self.base_url = base_url
+        self.windows = windows
 
 
 class _ReplayHTTPServer(ThreadingHTTPServer):
@@ -180,6 +190,9 @@ class _Handler(BaseHTTPRequestHandler):
             response = not_found(service, method, full_path)
         else:
             response = replay.routes.next_response(recording)
+        window = replay.windows.get(service) if service else None
+        if window is not None:
+            response = limited(window, path, response)
         status, headers, payload = _finish(response, self.headers.get("If-None-Match"), method)
         headers = [(k, v.replace(BASE_URL_PLACEHOLDER, replay.base_url)) for k, v in headers]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated
 
@@ -10,31 +11,61 @@ import typer
 
 from ingest.bulk.admin_import import BulkImportError, bootstrap, holds_entities
 from ingest.bulk.snapshot import read_snapshot
+from ingest.hub.parquet import DumpError, DumpStats, columns, dump_batches
+from ingest.records import RecordBatch
+from ingest.runs import new_run_id
 from shoulders.neo4j_server import LocalNeo4j, Neo4jServerError
 from shoulders.settings import load_settings_or_exit
 
 
 def bulk_import(
     snapshot: Annotated[
-        list[Path],
+        list[Path] | None,
         typer.Argument(help="Record snapshot files (JSON lines, see ingest/bulk/snapshot.py)"),
-    ],
+    ] = None,
+    hf_parquet: Annotated[
+        Path | None,
+        typer.Option(
+            "--hf-parquet",
+            help="A Parquet dump of Hub model metadata (the hub-stats models table): "
+            "every row's declared lineage, through the seed crawl's mapper",
+        ),
+    ] = None,
     force: Annotated[
         bool, typer.Option(help="Replace a database that already holds entities")
     ] = False,
 ) -> None:
     """First load of a large snapshot: neo4j-admin import into the local Neo4j, then the schema."""
-    server = LocalNeo4j(load_settings_or_exit())
+    if bool(snapshot) == (hf_parquet is not None):
+        typer.echo("error: give snapshot files or --hf-parquet FILE (one of the two)", err=True)
+        raise typer.Exit(2)
+    settings = load_settings_or_exit()
+    server = LocalNeo4j(settings)
+    stats = DumpStats()
+    batches: Iterable[RecordBatch]
+    if hf_parquet is not None:
+        try:
+            columns(hf_parquet)  # before the server stops: a wrong file changes nothing
+        except DumpError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(2) from None
+        batches = dump_batches(hf_parquet, new_run_id(), settings.hf_endpoint, stats)
+    else:
+        batches = read_snapshot(snapshot or [])
     try:
         if not force and holds_entities(server):
             typer.echo("error: the database holds entities; --force replaces it", err=True)
             raise typer.Exit(2)
         server.stop()
         with tempfile.TemporaryDirectory(prefix="shoulders-import-") as tmp:
-            result = bootstrap(server, read_snapshot(snapshot), Path(tmp))
-    except (BulkImportError, Neo4jServerError, OSError, ValueError) as exc:
+            result = bootstrap(server, batches, Path(tmp))
+    except (BulkImportError, Neo4jServerError, DumpError, OSError, ValueError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from None
+    if hf_parquet is not None:
+        typer.echo(f"{hf_parquet}: {stats.rows} rows, {stats.mapped} models, {stats.failed} failed")
+        for reason in stats.failures[:20]:
+            typer.echo(f"  failed: {reason}", err=True)
     typer.echo(
         f"imported {result.nodes} nodes and {result.relationships} relationships in "
         f"{result.total_seconds:.0f}s (CSV {result.csv_seconds:.0f}s, import "

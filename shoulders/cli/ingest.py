@@ -13,10 +13,12 @@ import typer
 from rich.console import Console
 
 from ingest.crawl import Limits
+from ingest.hub.bootstrap import EXPECTED_MODELS, HubRequest
 from ingest.job import IngestRequest, run_ingest
 from ingest.runs import ExitCode, RunReport
 from schema import keys
 from shoulders import logs
+from shoulders.cli.hf_all import run as run_hf_all
 from shoulders.settings import BUNDLED_RECORDINGS, HfReadme, Settings, load_settings_or_exit
 
 _AGE = re.compile(r"^(\d+)([smhd])$")
@@ -154,9 +156,32 @@ def ingest(
             "(default: SHOULDERS_HF_README)",
         ),
     ] = None,
+    hf_all: Annotated[
+        bool,
+        typer.Option(
+            "--hf-all",
+            help="Bootstrap the whole Hub's declared lineage from the model listing "
+            "(resumes an unfinished walk; see docs/operations.md)",
+        ),
+    ] = False,
+    hf_expected: Annotated[
+        int, typer.Option(min=1, help="--hf-all: models the listing should hold (for the ETA)")
+    ] = EXPECTED_MODELS,
+    max_pages: Annotated[
+        int | None,
+        typer.Option(min=1, help="--hf-all: stop after this many pages (the next run resumes)"),
+    ] = None,
 ) -> None:
     """Crawl what the seeds stand on into the graph (exit 0 ok, 3 partial, 1 failed, 4 busy)."""
     settings = load_settings_or_exit()
+    if hf_all:
+        if seed or hf_author:
+            typer.echo("error: --hf-all lists every model; give no --seed or --hf-author", err=True)
+            raise typer.Exit(int(ExitCode.USAGE))
+        request = HubRequest(replay_folder(replay), hf_expected, max_pages, sweep_max_share, force)
+        code = run_hf_all(settings, request, report)
+        sys.stdout.flush()
+        raise typer.Exit(int(code))
     limits = Limits(depth, paper_depth, code_depth, parse_age(max_age))
     folder = replay_folder(replay)
     code = run(

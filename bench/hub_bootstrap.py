@@ -1,0 +1,286 @@
+"""``python -m bench.hub_bootstrap --models N``: the two whole-Hub bootstraps, measured.
+
+Listing: a synthetic Hub of N models served by the replay server (its own process) as
+the real listing is, in pages of 1,000 chained by ``Link`` with the anonymous limit in
+``RateLimit`` headers (500 calls / 300 s); ``shoulders ingest --hf-all`` walks it into
+the configured Neo4j (emptied first, as the main benchmark does). Measured: requests per
+model, wall time, peak RSS of the ingest process; extrapolated to 3.1M models as the
+slower of the walk's own pace and the rate limit.
+
+Dump: a generated Parquet file of N rows in the hub-stats columns; ``shoulders
+bulk-import --hf-parquet`` imports it into a scratch Neo4j home beside the running one
+and serves it. Measured: file -> serving graph, peak RSS of the Python side.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from bench.api_process import free_port
+from bench.database import reset
+from bench.hub_fixture import (
+    ANONYMOUS_QUOTA,
+    ANONYMOUS_WINDOW,
+    write_hub_listing,
+    write_hub_parquet,
+)
+from ingest.bulk.admin_import import scratch_home
+from shoulders.neo4j_server import LocalNeo4j
+from shoulders.settings import load_settings
+
+HUB_MODELS = 3_100_000
+
+
+def _run(cmd: list[str], env: dict[str, str]) -> tuple[int, str, str, float, float]:
+    """Run ``cmd``; return (exit code, stdout, stderr, wall seconds, its peak RSS in MiB)."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        began = time.perf_counter()
+        proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=err)
+        # wait4 reaps the child and hands back its own rusage (ru_maxrss in KiB on Linux).
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - began
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read().decode(), err.read().decode()
+    return proc.returncode, stdout, stderr, wall, usage.ru_maxrss / 1024
+
+
+def listing_row(models: int, workdir: Path) -> dict[str, Any]:
+    root = workdir / "listing"
+    shutil.rmtree(root, ignore_errors=True)
+    fixture = write_hub_listing(root, models)
+    reset(load_settings())  # an empty database (the benchmark's marker kept)
+    port = free_port()
+    replay = subprocess.Popen(
+        [sys.executable, "-m", "ingest.replay", str(root), "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline:
+            try:
+                httpx.get(base + "/hf/health", timeout=1)
+                break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        env = {
+            **os.environ,
+            "HF_ENDPOINT": f"{base}/hf",
+            "SHOULDERS_REPORT_DIR": str(workdir / "reports"),
+            "SHOULDERS_LOG_FORMAT": "json",
+        }
+        cmd = [sys.executable, "-m", "shoulders.cli", "ingest", "--hf-all"]
+        code, stdout, stderr, wall, peak = _run([*cmd, "--hf-expected", str(models)], env)
+    finally:
+        replay.terminate()
+        replay.wait()
+    if code != 0:
+        raise RuntimeError(f"ingest --hf-all exited {code}: {stderr[-2000:]}")
+    summary = json.loads(stdout.strip().splitlines()[-1])
+    load_avg = os.getloadavg()[1]  # the last 5 minutes: how shared the cores were
+    requests = int(summary["http_requests"])
+    per_request = wall / max(requests, 1)
+    hub_requests = math.ceil(HUB_MODELS * requests / max(int(summary["models"]), 1))
+    rate_bound = max(0, math.ceil(hub_requests / ANONYMOUS_QUOTA) - 1) * ANONYMOUS_WINDOW
+    pace_bound = hub_requests * per_request
+    return {
+        "models": int(summary["models"]),
+        "pages": fixture.pages,
+        "requests": requests,
+        "requests_per_model": requests / max(int(summary["models"]), 1),
+        "rate_limit_waits_s": summary["rate_limit_waits_s"],
+        "wall_s": round(wall, 1),
+        "peak_rss_mib": round(peak, 1),
+        "hub_requests": hub_requests,
+        "hub_rate_limit_bound_s": rate_bound,
+        "hub_pace_bound_s": round(pace_bound),
+        "hub_eta_s": round(max(rate_bound, pace_bound)),
+        "load_avg_5min": round(load_avg, 1),
+    }
+
+
+def parquet_row(models: int, workdir: Path) -> dict[str, Any]:
+    settings = load_settings()
+    dump = workdir / "models.parquet"
+    write_hub_parquet(dump, models)
+    home = scratch_home(LocalNeo4j(settings), workdir / "neo4j-scratch")
+    bolt, http = free_port(), free_port()
+    env = {
+        **os.environ,
+        "SHOULDERS_NEO4J_HOME": str(home),
+        "NEO4J_URI": f"bolt://127.0.0.1:{bolt}",
+        "NEO4J_HTTP_PORT": str(http),
+    }
+    scratch = settings.model_copy(
+        update={"neo4j_home": home, "neo4j_uri": env["NEO4J_URI"], "neo4j_http_port": http}
+    )
+    # The Python side alone (read, map, CSV), as `bulk-import` runs it: wait4's peak of the
+    # whole command would be neo4j-admin's JVM, a child of it.
+    side = [sys.executable, "-m", "bench.hub_bootstrap", "--python-side", str(dump)]
+    code, stdout, stderr, _, _ = _run([*side, str(workdir / "csv")], dict(os.environ))
+    if code != 0:
+        raise RuntimeError(f"the Python side exited {code}: {stderr[-2000:]}")
+    python_side = json.loads(stdout.strip().splitlines()[-1])
+    cmd = [sys.executable, "-m", "shoulders.cli", "bulk-import", "--hf-parquet", str(dump)]
+    try:
+        code, stdout, stderr, wall, peak = _run(cmd, env)
+    finally:
+        LocalNeo4j(scratch).stop()
+        shutil.rmtree(home, ignore_errors=True)
+    if code != 0:
+        raise RuntimeError(f"bulk-import --hf-parquet exited {code}: {stderr[-2000:]}")
+    return {
+        "rows": models,
+        "file_mib": round(dump.stat().st_size / 2**20, 1),
+        "file_to_serving_s": round(wall, 1),
+        "peak_rss_mib": python_side["peak_rss_mib"],
+        "python_side_s": python_side["seconds"],
+        "peak_rss_with_children_mib": round(peak, 1),
+        "output": stdout.strip().splitlines()[-1],
+        "load_avg_5min": round(os.getloadavg()[1], 1),
+    }
+
+
+def python_side(dump: Path, folder: Path) -> dict[str, Any]:
+    """Parquet -> records -> import CSV in this process; its own peak RSS (VmHWM)."""
+    from bench.memory import peak_rss_mib
+    from ingest.bulk.admin_import import write_csv
+    from ingest.hub.parquet import dump_batches
+
+    began = time.perf_counter()
+    files = write_csv(dump_batches(dump, "bench", "https://huggingface.co"), folder)
+    seconds = time.perf_counter() - began
+    shutil.rmtree(folder, ignore_errors=True)
+    return {
+        "seconds": round(seconds, 1),
+        "rows": files.node_rows,
+        "peak_rss_mib": round(peak_rss_mib() or 0.0, 1),
+    }
+
+
+def _load_note(row: dict[str, Any]) -> list[str]:
+    load = row.get("load_avg_5min")
+    if load is None:
+        return []
+    cores = os.cpu_count() or 1
+    return [f"Load average when the row ended: {load:g} on {cores} cores.", ""]
+
+
+def _clock(seconds: float) -> str:
+    minutes = seconds / 60
+    return f"{minutes:,.1f} min" if minutes < 120 else f"{minutes / 60:,.1f} h"
+
+
+def render(results: dict[str, Any], command: str) -> str:
+    """docs/benchmarks-hub.md: the rows of issue 15, from one run's figures."""
+    lines = [
+        "# Benchmarks: the whole Hub",
+        "",
+        "<!-- Generated by `python -m bench.hub_bootstrap` (bench/hub_bootstrap.py); edit the "
+        "generator, not this page. -->",
+        "",
+        f"The two bootstraps of the whole Hub's declared lineage (docs/operations.md), on a "
+        f"synthetic Hub of {results['models']:,} models (bench/hub_fixture.py). Command: "
+        f"`{command}` (`--only listing|parquet` re-measures one row and keeps the other's "
+        "figures).",
+        "",
+    ]
+    listing = results.get("listing")
+    if listing:
+        lines += [
+            "## The listing: `shoulders ingest --hf-all`",
+            "",
+            "The replay server (its own process) serves the listing in pages of 1,000 chained by "
+            '`Link: <...>; rel="next"`, with the anonymous limit in `RateLimit` / '
+            "`RateLimit-Policy` headers (500 calls per 300 s); the walk writes through the "
+            "batched loader into the local Neo4j. Peak RSS is the ingest process's.",
+            "",
+            "| models | requests | requests / model (target <= 0.0011) | wall | waits on the "
+            "limit | peak RSS |",
+            "|---:|---:|---:|---:|---:|---:|",
+            f"| {listing['models']:,} | {listing['requests']:,} | "
+            f"{listing['requests_per_model']:.5f} | {_clock(listing['wall_s'])} | "
+            f"{listing['rate_limit_waits_s']:.0f} s | {listing['peak_rss_mib']:,.0f} MiB |",
+            "",
+            f"Extrapolated to {HUB_MODELS:,} models: {listing['hub_requests']:,} requests; the "
+            f"anonymous limit alone takes {_clock(listing['hub_rate_limit_bound_s'])} (every "
+            f"window after the first spent waiting), the walk's own measured pace "
+            f"{_clock(listing['hub_pace_bound_s'])}; ETA **{_clock(listing['hub_eta_s'])}**, the "
+            "slower of the two (target: under 40 minutes of rate-limit-bound time).",
+            "",
+            *_load_note(listing),
+        ]
+    parquet = results.get("parquet")
+    if parquet:
+        lines += [
+            "## The dump: `shoulders bulk-import --hf-parquet`",
+            "",
+            "A generated Parquet file in the columns of the hub-stats models table, read in "
+            "batches of 5,000 rows, mapped, written as CSV, imported with `neo4j-admin`, then "
+            "the server starts and the schema is built. Peak RSS is the Python side's, "
+            "measured on its own (read, map, CSV); neo4j-admin and the server are JVMs of "
+            "their own.",
+            "",
+            "| rows | file | file -> serving graph (target, 3M rows: < 20 min) | peak RSS "
+            "(target < 1 GiB) |",
+            "|---:|---:|---:|---:|",
+            f"| {parquet['rows']:,} | {parquet['file_mib']:,.1f} MiB | "
+            f"{_clock(parquet['file_to_serving_s'])} | {parquet['peak_rss_mib']:,.0f} MiB |",
+            "",
+            f"Of which the Python side (Parquet -> records -> CSV): "
+            f"{_clock(parquet['python_side_s'])}.",
+            "",
+            f"`{parquet['output']}`",
+            "",
+            *_load_note(parquet),
+        ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.hub_bootstrap", description=__doc__)
+    parser.add_argument("--models", type=int, default=20_000)
+    parser.add_argument("--workdir", type=Path, default=Path("artifacts/bench/hub"))
+    parser.add_argument("--only", choices=["listing", "parquet"])
+    parser.add_argument("--out", type=Path, default=Path("docs/benchmarks-hub.md"))
+    parser.add_argument("--python-side", nargs=2, type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.python_side:
+        print(json.dumps(python_side(*args.python_side)))
+        return 0
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    out = args.workdir / f"hub-bootstrap-{args.models}.json"
+    # --only re-measures one row; the other keeps its figures from the last run.
+    results: dict[str, Any] = json.loads(out.read_text()) if args.only and out.exists() else {}
+    results["models"] = args.models
+    if args.only in (None, "listing"):
+        results["listing"] = listing_row(args.models, args.workdir)
+    if args.only in (None, "parquet"):
+        results["parquet"] = parquet_row(args.models, args.workdir)
+    out.write_text(json.dumps(results, indent=2) + "\n")
+    print(json.dumps(results, indent=2))
+    command = "python -m bench.hub_bootstrap" + "".join(
+        f" {a}" for a in (argv if argv is not None else sys.argv[1:])
+    )
+    args.out.write_text(render(results, command), encoding="utf-8")
+    print(f"wrote {args.out} (figures: {out})")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
