@@ -60,7 +60,7 @@ def replaying(
     from ingest.replay.server import ReplayServer
 
     by_env = {env: name for name, env in env_names().items()}
-    with ReplayServer(folder) as server:
+    with ReplayServer(folder, log_misses=unanswered is None) as server:
         updates = {by_env[env]: url for env, url in server.endpoints().items() if env in by_env}
         if unanswered is not None:
             unanswered.append(

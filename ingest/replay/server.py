@@ -48,10 +48,19 @@ _MANAGED_HEADERS = frozenset(
 class ReplayServer:
     """Serve recording folders on a background thread; use as a context manager."""
 
-    def __init__(self, root: Path | Sequence[Path], host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(
+        self,
+        root: Path | Sequence[Path],
+        host: str = "127.0.0.1",
+        port: int = 0,
+        log_misses: bool = True,
+    ) -> None:
         self.roots = [Path(root)] if isinstance(root, str | Path) else [Path(r) for r in root]
         self.host = host
         self.port = port
+        # A caller that reports the misses itself (an ingest run lists them in its report)
+        # turns the per-request warning off: one summary instead of a wall of lines.
+        self.log_misses = log_misses
         self.stats = ReplayStats()
         self._routes: RouteTable | None = None
         self.windows: dict[str, FixedWindow] = {}  # rate limits from ratelimits.yaml
@@ -66,7 +75,9 @@ class ReplayServer:
         self.windows = load_windows(self.roots)
         httpd = _ReplayHTTPServer((self.host, self.port), _Handler)
         self.port = int(httpd.server_address[1])
-        httpd.replay = _Replay(self._routes, self.stats, self.base_url, self.windows)
+        httpd.replay = _Replay(
+            self._routes, self.stats, self.base_url, self.windows, self.log_misses
+        )
         self._httpd = httpd
         self._thread = threading.Thread(
             target=httpd.serve_forever,
@@ -138,11 +149,13 @@ class _Replay:
         stats: ReplayStats,
         base_url: str,
         windows: dict[str, FixedWindow],
+        log_misses: bool = True,
     ) -> None:
         self.routes = routes
         self.stats = stats
         self.base_url = base_url
         self.windows = windows
+        self.log_misses = log_misses
 
 
 class _ReplayHTTPServer(ThreadingHTTPServer):
@@ -186,7 +199,8 @@ class _Handler(BaseHTTPRequestHandler):
 
         recording = replay.routes.find(service, method, path, query, body) if service else None
         if recording is None:
-            logger.warning("no recording for %s %s (service %s)", method, self.path, service)
+            log = logger.warning if replay.log_misses else logger.debug
+            log("no recording for %s %s (service %s)", method, self.path, service)
             response = not_found(service, method, full_path)
         else:
             response = replay.routes.next_response(recording)

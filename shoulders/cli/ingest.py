@@ -83,7 +83,7 @@ def run(
         sources=frozenset(sources) if sources else None,
     )
     mode = f"replaying recordings from {replay}" if replay else "live against the real APIs"
-    console.print(f"ingest: {mode}; HF READMEs: {settings.hf_readme}")
+    console.print(f"ingest: {mode}; HF READMEs: {settings.hf_readme}", soft_wrap=True)
     status = console.status("crawling", spinner="dots") if console.is_terminal else None
     if status is not None:
         status.start()
@@ -122,6 +122,14 @@ def run(
     typer.echo(json.dumps(summary))
     for failure in report.failures[:20]:
         typer.echo(f"  failed: {failure.key}: {failure.reason}", err=True)
+    misses = [w for w in report.warnings if w.startswith("no recording for ")]
+    if misses:
+        # Each is in the report; a batch the recordings hold only per item is one of these.
+        typer.echo(
+            f"ingest: {len(misses)} requests had no recording and were answered 404 "
+            f"(listed in {path})",
+            err=True,
+        )
     return report.exit_code()
 
 
