@@ -14,7 +14,6 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from neo4j.exceptions import (
-    AuthError,
     DriverError,
     Neo4jError,
     ServiceUnavailable,
@@ -24,11 +23,11 @@ from neo4j.exceptions import (
 from ingest.crawl import Crawler, Limits
 from ingest.http import HttpClient
 from ingest.replay.public import PublicUrls, public_prefixes
-from ingest.runs import LockBusy, RunLock, RunReport, new_run_id, record_run
+from ingest.runs import RunReport, begin_run, new_run_id, record_run
 from ingest.sources.base import Source, utc_now
 from ingest.sources.registry import SOURCES, build_sources
 from ingest.sweep import sweep
-from schema import constraints, keys
+from schema import keys
 from shoulders import db
 from shoulders.settings import Settings, env_names
 
@@ -90,17 +89,8 @@ def run_ingest(
     unanswered: list[Callable[[], list[str]]] = []
     with replaying(settings, request.replay, unanswered) as s, db.driver(s) as driver:
         database = s.neo4j_database
-        try:
-            constraints.apply(driver, database)
-            lock = RunLock(driver, database, report.run_id, s.lock_stale_after)
-            lock.acquire()
-        except LockBusy as exc:
-            report.status = "busy"
-            report.warnings.append(str(exc))
-            return report
-        except (ServiceUnavailable, AuthError, Neo4jError) as exc:
-            report.status = "failed"
-            report.warnings.append(f"database: {exc}")
+        lock = begin_run(driver, database, report, s.lock_stale_after)
+        if lock is None:
             return report
         gone = False
         try:

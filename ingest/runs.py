@@ -22,7 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from neo4j import Driver, ManagedTransaction
+from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable
 
+from schema import constraints
 from schema.vocabulary import OpsLabel
 
 LOCK_NAME = "ingest"
@@ -207,3 +209,26 @@ def record_run(driver: Driver, database: str, report: RunReport) -> None:
         props=props,
         database_=database,
     )
+
+
+def begin_run(
+    driver: Driver, database: str, report: RunReport, stale_after: float
+) -> RunLock | None:
+    """Apply the schema and take the run lock; ``None`` when the run cannot start.
+
+    The report then says why: ``busy`` (another run holds the lock) or ``failed`` (the
+    database did not answer). Every kind of run (a crawl, the whole-Hub walk) starts here.
+    """
+    try:
+        constraints.apply(driver, database)
+        lock = RunLock(driver, database, report.run_id, stale_after)
+        lock.acquire()
+    except LockBusy as exc:
+        report.status = "busy"
+        report.warnings.append(str(exc))
+        return None
+    except (ServiceUnavailable, AuthError, Neo4jError) as exc:
+        report.status = "failed"
+        report.warnings.append(f"database: {exc}")
+        return None
+    return lock

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from neo4j import Driver
-from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavailable
+from neo4j.exceptions import DriverError, Neo4jError
 
 from ingest.http import HttpClient, HttpError
 from ingest.hub import checkpoint
@@ -27,11 +27,11 @@ from ingest.hub.progress import Progress
 from ingest.job import replaying
 from ingest.loader import Loader
 from ingest.records import Provenance, RecordBatch
-from ingest.runs import LockBusy, RunLock, RunReport, new_run_id, record_run
+from ingest.runs import RunReport, begin_run, new_run_id, record_run
 from ingest.sources.base import utc_now
 from ingest.sources.hf import client as hf_client
 from ingest.sweep import sweep
-from schema import constraints, keys
+from schema import keys
 from shoulders import db
 from shoulders.settings import Settings
 
@@ -74,17 +74,8 @@ def run_hf_all(
     result = HubResult(report, progress)
     with replaying(settings, request.replay) as s, db.driver(s) as driver:
         database = s.neo4j_database
-        try:
-            constraints.apply(driver, database)
-            lock = RunLock(driver, database, report.run_id, s.lock_stale_after)
-            lock.acquire()
-        except LockBusy as exc:
-            report.status = "busy"
-            report.warnings.append(str(exc))
-            return result
-        except (ServiceUnavailable, AuthError, Neo4jError) as exc:
-            report.status = "failed"
-            report.warnings.append(f"database: {exc}")
+        lock = begin_run(driver, database, report, s.lock_stale_after)
+        if lock is None:
             return result
         try:
             record_run(driver, database, report)

@@ -10,13 +10,13 @@ from typing import Annotated
 import typer
 from neo4j.exceptions import Neo4jError, ServiceUnavailable
 
-from service import ids, limits
-from service.errors import ApiError
+from service import limits
 from service.export import FORMATS, render
 from service.export.source import ExportSource, export_source
 from service.queries.filters import EdgeFilter
 from service.queries.reader import Reader
 from service.queries.walk import Budget
+from shoulders.cli.lineage import key_or_exit
 from shoulders.db import async_driver
 from shoulders.settings import Settings, load_settings_or_exit
 
@@ -54,12 +54,7 @@ def export(
         typer.echo(f"error: --format must be one of {', '.join(FORMATS)}", err=True)
         raise typer.Exit(2)
     settings = load_settings_or_exit()
-    try:
-        key = ids.to_key(id, "id")
-        limits.walk_depth(depth, "--depth")
-    except ApiError as exc:
-        typer.echo(f"error: {exc.message}", err=True)
-        raise typer.Exit(2) from None
+    key = key_or_exit(id, depth)
     flt = EdgeFilter(include_inferred=include_inferred)
     try:
         found = asyncio.run(fetch_source(settings, key, depth, flt))

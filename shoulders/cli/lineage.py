@@ -20,6 +20,17 @@ from shoulders.db import async_driver
 from shoulders.settings import Settings, load_settings_or_exit
 
 
+def key_or_exit(id: str, depth: int) -> str:
+    """The node key an id names, with a depth the API accepts; exit 2 on either."""
+    try:
+        key = ids.to_key(id, "id")
+        limits.walk_depth(depth, "--depth")
+    except ApiError as exc:
+        typer.echo(f"error: {exc.message}", err=True)
+        raise typer.Exit(2) from None
+    return key
+
+
 async def fetch_lineage(
     settings: Settings, key: str, depth: int, flt: EdgeFilter, budget: Budget
 ) -> Lineage | None:
@@ -48,12 +59,7 @@ def lineage(
         typer.echo(f"error: --format must be one of {', '.join(FORMATS)}", err=True)
         raise typer.Exit(2)
     settings = load_settings_or_exit()
-    try:
-        key = ids.to_key(id, "id")
-        limits.walk_depth(depth, "--depth")
-    except ApiError as exc:
-        typer.echo(f"error: {exc.message}", err=True)
-        raise typer.Exit(2) from None
+    key = key_or_exit(id, depth)
     flt = EdgeFilter(include_inferred=include_inferred)
     budget = Budget(limits.NODE_BUDGET, limits.EDGE_BUDGET)
     try:
