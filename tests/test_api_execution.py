@@ -21,7 +21,7 @@ from service.execution import FastLeafExecutor
 from service.extensions import schema_extensions
 from service.queries.reader import Reader
 from service.schema import Query, ShouldersSchema
-from service.types.convert import ENTITY_TYPES
+from service.types.convert import ENTITY_TYPES, to_entity
 from shoulders.db import async_driver
 from shoulders.settings import Settings
 from tests import api_graph as g
@@ -78,7 +78,9 @@ def _answers(settings: Settings, document: str, **variables: Any) -> dict[str, A
             out = {}
             for name, schema in _schemas().items():
                 result = await schema.execute(
-                    document, variable_values=variables, context_value=make_context(reader, "t")
+                    document,
+                    variable_values=variables,
+                    context_value=make_context(reader, "t", to_entity),
                 )
                 errors = [(e.message, e.path) for e in result.errors or []]
                 out[name] = {"data": result.data, "errors": errors}

@@ -262,8 +262,6 @@ def test_bulk_import_of_a_parquet_dump_serves_the_listing_walks_graph(
         "SHOULDERS_NEO4J_HEAP": "256m",
         "SHOULDERS_NEO4J_PAGECACHE": "64m",
         "SHOULDERS_NEO4J_START_TIMEOUT": "600",
-        # The walk's node URLs point at a replay server; give the dump the same endpoint.
-        "HF_ENDPOINT": "http://127.0.0.1:1/hf",
     }
     scratch = settings.model_copy(
         update={

@@ -82,7 +82,11 @@ def run_hf_all(
             policies = {hf_client.SERVICE: hf_client.policy(s)}
             with HttpClient(s, policies) as http:
                 try:
-                    finished = _walk(driver, database, s, http, request, result, on_progress)
+                    # Records name the public Hub even under --replay (the replay server stands in).
+                    public = settings.hf_endpoint.rstrip("/")
+                    finished = _walk(
+                        driver, database, s, http, request, result, on_progress, public
+                    )
                 finally:
                     report.http = http.stats.as_dict()
             if finished:
@@ -117,8 +121,12 @@ def _walk(
     request: HubRequest,
     result: HubResult,
     on_progress: Callable[[Progress], None] | None,
+    public: str,
 ) -> bool:
-    """List pages until the last (True) or ``max_pages`` (False: resumable)."""
+    """List pages until the last (True) or ``max_pages`` (False: resumable).
+
+    ``public`` is the Hub address the records name, which the served endpoint stands for.
+    """
     report, progress = result.report, result.progress
     endpoint = settings.hf_endpoint.rstrip("/")
     point = checkpoint.load(driver, database)
@@ -130,7 +138,7 @@ def _walk(
     checkpoint.save(driver, database, point, utc_now())
     loader = Loader(driver, database)
     for page in pages(http, point.next_url or first_url()):
-        batch, fetched = _map_page(page, endpoint, report)
+        batch, fetched = _map_page(page, public, report)
         counts = loader.write(batch, fetched, report.run_id)
         report.nodes_written += counts.nodes_created
         report.edges_written += counts.relationships_created
