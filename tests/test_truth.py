@@ -319,8 +319,9 @@ def test_renamed_datasets_are_followed_and_a_rerun_changes_nothing(
     assert not {"hf:dataset:c4", "hf:dataset:wiki_dpr"} & set(found)
     c4 = found["hf:dataset:legacy-datasets/c4"]
     assert c4["status"] == "resolved"
-    # the node says which URL was asked for: the old id, answered with the new one
-    assert c4["url"] == "https://huggingface.co/api/datasets/c4"
+    # the node names its canonical URL, which the source really asked (it reads a renamed
+    # entity again under its new id, so the URL does not depend on which name came first)
+    assert c4["url"] == "https://huggingface.co/api/datasets/legacy-datasets/c4"
     stale, _, _ = graph.execute_query(
         "MATCH (n:Entity) WHERE n.key IN ['hf:dataset:c4', 'hf:dataset:wiki_dpr'] RETURN n",
         database_=db,

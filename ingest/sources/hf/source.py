@@ -36,10 +36,6 @@ class HfSource(Source):
         # Keys already read this run -> their canonical key, so resolving a name the
         # crawl has already read costs no second request.
         self._known: dict[str, str] = {}
-        # Canonical key -> the (old) id the Hub was asked for, when resolving a name hit a rename.
-        self._asked: dict[str, str] = {}
-        # Canonical key -> the id its head was read under, for the provenance URL.
-        self._requested_as: dict[str, str] = {}
 
     def policy(self) -> ServicePolicy:
         return hf_client.policy(self.settings)
@@ -69,17 +65,15 @@ class HfSource(Source):
                 else keys.hf_model(answer.id)
             )
             self._known[key.lower()] = canonical
+            if canonical != key:
+                # Renamed: read the entity again under its canonical id, so the URL it is
+                # stored with is one that was really asked, whichever name the crawl met first.
+                again = self._lookup(canonical)
+                answer = again if not isinstance(again, HttpError) else answer
             yield self._head(canonical, answer, key if canonical != key else None)
 
     def _head(self, key: str, payload: HfModel | HfDataset, requested: str | None) -> Head:
         self._known[key.lower()] = key
-        # The id actually sent to the Hub: a name resolved earlier may have been asked for
-        # under its old id, and the Hub answered with the new one. Provenance names that URL.
-        asked = self._asked.pop(key.lower(), None)
-        if asked is None and requested is not None:
-            asked = keys.parse(requested).id
-        if asked is not None:
-            self._requested_as[key.lower()] = asked
         return Head(key, payload.sha, payload, requested)
 
     def _lookup(self, key: str) -> HfModel | HfDataset | HttpError:
@@ -112,9 +106,10 @@ class HfSource(Source):
             if key.startswith("hf:dataset:")
             else keys.hf_model(answer.id)
         )
-        self._answers[canonical.lower()] = answer
-        if canonical.lower() != key.lower():
-            self._asked[canonical.lower()] = key.split(":", 2)[2]
+        if canonical.lower() == key.lower():
+            self._answers[canonical.lower()] = answer
+        # A renamed repo's answer is not kept for its new key: the crawl reads it under that
+        # key (one more request per rename), so the stored URL is the one really asked.
         return canonical
 
     # --- the rest: the model card, and the records ------------------------------------
@@ -152,8 +147,7 @@ class HfSource(Source):
             card = replace(card, text=card.text[:MAX_CARD_CHARS])
         claims = claims.with_card(model, card)
         canonical = {t: self._canonical(t) for t in sorted(claims.to_resolve())}
-        asked = self._requested_as.pop(key.lower(), None)
-        prov = stamp.provenance(SOURCE, client.model_url(asked or model.id), model.sha)
+        prov = stamp.provenance(SOURCE, client.model_url(model.id), model.sha)
         mapped = map_model(model, claims, canonical, prov, client.endpoint)
         return FetchResult(
             key,
@@ -172,8 +166,7 @@ class HfSource(Source):
     def _from_dataset(
         self, key: str, dataset: HfDataset, client: HfClient, stamp: Stamp
     ) -> FetchResult:
-        asked = self._requested_as.pop(key.lower(), None)
-        prov = stamp.provenance(SOURCE, client.dataset_url(asked or dataset.id), dataset.sha)
+        prov = stamp.provenance(SOURCE, client.dataset_url(dataset.id), dataset.sha)
         mapped = map_dataset(dataset, prov, client.endpoint)
         return FetchResult(
             key, mapped.batch, mapped.follow, source=SOURCE, warnings=mapped.warnings
