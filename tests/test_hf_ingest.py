@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from neo4j import Driver
 
+from bench.truth.deepseek import SEEDS as DEEPSEEK_HF_SEEDS
 from ingest.crawl import Limits
 from ingest.job import IngestRequest, run_ingest
 from shoulders.settings import BUNDLED_RECORDINGS, Settings
@@ -20,21 +21,8 @@ from tests.conftest import wipe
 from tests.support.dump import canonical_dump
 
 RECORDINGS = BUNDLED_RECORDINGS
-SEEDS = [
-    "hf:model:deepseek-ai/DeepSeek-R1",
-    "hf:model:deepseek-ai/DeepSeek-R1-Zero",
-    "hf:model:deepseek-ai/DeepSeek-R1-Distill-Llama-8B",
-    "hf:model:deepseek-ai/DeepSeek-R1-Distill-Llama-70B",
-    "hf:model:deepseek-ai/DeepSeek-R1-Distill-Qwen-7B",
-    "hf:model:deepseek-ai/DeepSeek-R1-Distill-Qwen-32B",
-    "hf:model:deepseek-ai/DeepSeek-V3",
-    "hf:model:deepseek-ai/DeepSeek-V3.2-Exp",
-    "hf:model:Qwen/Qwen2.5-7B-Instruct",
-    "hf:model:Qwen/Qwen2.5-1.5B-Instruct",
-    "hf:model:Qwen/Qwen2.5-3B-Instruct",
-    "hf:model:meta-llama/Llama-3.1-8B-Instruct",
-    "hf:model:meta-llama/Meta-Llama-3-8B",
-]
+# The HF seeds of the main job, as the truth evaluation checks them (one list for both).
+SEEDS = list(DEEPSEEK_HF_SEEDS)
 HF_ONLY = frozenset({"hf"})
 DISTILLS = [
     ("DeepSeek-R1-Distill-Llama-8B", "meta-llama/Llama-3.1-8B"),
