@@ -78,11 +78,17 @@ def bulk(args: argparse.Namespace) -> dict[str, Any]:
                 out["schema_seconds"] = time.perf_counter() - began
                 print_fingerprint = fingerprint(driver, scratch.neo4j_database, sample_keys(synth))
             Path(args.fingerprint).write_text(json.dumps(print_fingerprint, default=str))
+            # The sizing docs (docs/operations.md) scale this: store and indexes on disk.
+            out["store_bytes"] = _bytes_under(Path(home) / "data")
     finally:
         server.stop()
         shutil.rmtree(csv_dir, ignore_errors=True)
         shutil.rmtree(home, ignore_errors=True)
     return out
+
+
+def _bytes_under(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
 
 
 def crawl(args: argparse.Namespace) -> dict[str, Any]:
