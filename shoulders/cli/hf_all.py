@@ -63,6 +63,7 @@ def run(settings: Settings, request: HubRequest, report_file: Path | None) -> Ex
         "rate_limit_waits_s": report.http.get("paced_seconds", 0.0),
         "progress": p.line(),
         "sweep": report.sweep,
+        "import_s": result.walk.get("import_s"),  # --bulk: last page -> serving graph
         "warnings": report.warnings[:5],
         "report": str(path),
     }
