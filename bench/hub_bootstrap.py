@@ -275,7 +275,7 @@ def render(results: dict[str, Any], command: str) -> str:
             "The same served listing; each page is spooled, mapped by the same mapper and "
             "written as import CSV while the rate limit paces the requests; at the end one "
             "`neo4j-admin` import, the server start and the schema (a scratch Neo4j home). "
-            "Peak RSS is the ingest process's.",
+            "Peak RSS is the whole command's, `neo4j-admin`'s JVM (a child) included.",
             "",
             "| models | requests | requests / model (target <= 0.0011) | wall | of which import "
             "+ start + schema | waits on the limit | peak RSS |",
