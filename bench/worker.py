@@ -8,6 +8,7 @@ crawls. The orchestrator (``bench.run``) starts them and reads the last line.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import shutil
 import sys
@@ -88,7 +89,11 @@ def bulk(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _bytes_under(folder: Path) -> int:
-    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+    total = 0
+    for path in folder.rglob("*"):
+        with contextlib.suppress(OSError):  # the running server may rotate a file meanwhile
+            total += path.stat().st_size if path.is_file() else 0
+    return total
 
 
 def crawl(args: argparse.Namespace) -> dict[str, Any]:
