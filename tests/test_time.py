@@ -25,6 +25,8 @@ from ingest.job import IngestRequest, run_ingest
 from ingest.purge import PurgeRefused, purge
 from ingest.sources.base import utc_now
 from service.app import create_app
+from service.queries.changes import classify
+from service.queries.rows import EdgeRow
 from shoulders.cli import app
 from shoulders.settings import BUNDLED_RECORDINGS, Settings
 from tests.api_server import Served, serve
@@ -314,18 +316,42 @@ def test_shoulders_diff_prints_the_same_changes(api: Served, history: History) -
     assert _diff("--since", "last tuesday")[0] == 2
 
 
-def _retracted(history: History, settings: Settings) -> int:
+def test_a_base_declared_again_starts_a_new_lifetime(
+    api: Served, history: History, settings: Settings
+) -> None:
+    _run(settings, BUNDLED_RECORDINGS)  # M goes back to Qwen2.5-7B under apache-2.0
+    assert ("FINETUNED_FROM", OLD_BASE) in _out(history.driver, settings, M)
+    assert ("RETRACTED/FINETUNED_FROM", NEW_BASE) in _out(history.driver, settings, M)
     records, _, _ = history.driver.execute_query(
-        "MATCH ()-[h:RETRACTED]->() RETURN count(h) AS n", database_=settings.neo4j_database
+        "MATCH (:Entity {key: $m})-[r]->(:Entity {key: $old}) "
+        "RETURN type(r) AS t, r.first_seen AS first, r.retracted_at AS gone",
+        m=M,
+        old=OLD_BASE,
+        database_=settings.neo4j_database,
+    )
+    lives = {(r["t"], r["first"] > history.after) for r in records}
+    assert lives == {("FINETUNED_FROM", True), ("RETRACTED", False)}  # two lifetimes
+    # The past is unchanged; the new lifetime answers from now on.
+    assert OLD_BASE in _upstream(api, M, history.between)
+    assert NEW_BASE in _upstream(api, M, history.after)
+    assert OLD_BASE in _upstream(api, M, None)
+    assert ("CHANGED", M, NEW_BASE, OLD_BASE) in _summary(_changes(api, history.after, M))
+
+
+def _retracted(history: History, settings: Settings, before: str = "9999") -> int:
+    records, _, _ = history.driver.execute_query(
+        "MATCH ()-[h:RETRACTED]->() WHERE h.retracted_at < $before RETURN count(h) AS n",
+        before=before,
+        database_=settings.neo4j_database,
     )
     return int(records[0]["n"])
 
 
 def test_purge_is_a_dry_run_refuses_recent_dates_and_deletes_with_yes(
-    history: History, settings: Settings
+    api: Served, history: History, settings: Settings
 ) -> None:
-    kept = _retracted(history, settings)
-    assert kept >= 3
+    total, old = _retracted(history, settings), _retracted(history, settings, history.after)
+    assert 3 <= old < total  # run 2's retractions, and the later run's after them
     # Old cutoffs find nothing: every retraction here is seconds old.
     done = runner.invoke(app, ["purge", "--retracted-before", "2020-01-01"])
     assert done.exit_code == 0 and done.stdout.startswith("0 retracted edges")
@@ -334,10 +360,45 @@ def test_purge_is_a_dry_run_refuses_recent_dates_and_deletes_with_yes(
     with pytest.raises(PurgeRefused):
         purge(history.driver, settings.neo4j_database, history.after, apply=True)
     dry = runner.invoke(app, ["purge", "--retracted-before", history.after, "--force"])
-    assert dry.exit_code == 0 and dry.stdout.startswith(f"{kept} retracted edges")
-    assert _retracted(history, settings) == kept
+    assert dry.exit_code == 0 and dry.stdout.startswith(f"{old} retracted edges")
+    assert _retracted(history, settings) == total
     wet = runner.invoke(app, ["purge", "--retracted-before", history.after, "--force", "--yes"])
-    assert wet.exit_code == 0 and wet.stdout.startswith(f"deleted {kept} retracted edges")
-    assert _retracted(history, settings) == 0
-    # History is gone: as of between the runs, the old base is no longer known.
-    assert ("FINETUNED_FROM", NEW_BASE) in _out(history.driver, settings, M)
+    assert wet.exit_code == 0 and wet.stdout.startswith(f"deleted {old} retracted edges")
+    assert _retracted(history, settings) == total - old
+    assert _retracted(history, settings, history.after) == 0
+    # What was withdrawn before the cutoff is forgotten: as of then, M had no base left.
+    assert OLD_BASE not in _upstream(api, M, history.between)
+    assert ("FINETUNED_FROM", OLD_BASE) in _out(history.driver, settings, M)  # live: kept
+
+
+def _edge(start: str, rel: str, end: str, field: str = "cardData") -> tuple[str, EdgeRow]:
+    props = {"assertion": f"{start}{rel}{end}{field}", "source": "hf", "evidence_field": field}
+    return ("2026-01-02T00:00:00Z", EdgeRow.from_record(start, rel, end, [props]))
+
+
+def test_only_a_re_pointed_base_or_licence_of_one_entity_is_a_change() -> None:
+    added = [
+        _edge("m", "ADAPTER_OF", "b"),  # was FINETUNED_FROM a: re-pointed and re-related
+        _edge("m", "TRAINED_ON", "d2"),  # datasets are many: added, not changed
+        _edge("m", "LICENSED_UNDER", "x", "tags"),  # same licence, other evidence
+        _edge("n", "FINETUNED_FROM", "c"),  # another entity's base
+    ]
+    gone = [
+        _edge("m", "FINETUNED_FROM", "a"),
+        _edge("m", "TRAINED_ON", "d1"),
+        _edge("m", "LICENSED_UNDER", "x", "cardData"),
+        _edge("o", "FINETUNED_FROM", "c"),
+    ]
+    found = {
+        (c.kind.value, c.edge.start, c.previous.end if c.previous else None, c.edge.end)
+        for c in classify(added, gone)
+    }
+    assert found == {
+        ("CHANGED", "m", "a", "b"),
+        ("ADDED", "m", None, "d2"),
+        ("RETRACTED", "m", None, "d1"),
+        ("ADDED", "m", None, "x"),
+        ("RETRACTED", "m", None, "x"),
+        ("ADDED", "n", None, "c"),
+        ("RETRACTED", "o", None, "c"),
+    }

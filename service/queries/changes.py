@@ -81,8 +81,8 @@ def _grouped(rows: list[list[object]]) -> list[tuple[str, EdgeRow]]:
     ]
 
 
-def _pair(added: list[tuple[str, EdgeRow]], gone: list[tuple[str, EdgeRow]]) -> list[Change]:
-    """Retracted and added edges of one start and family, paired in order, are changes."""
+def classify(added: list[tuple[str, EdgeRow]], gone: list[tuple[str, EdgeRow]]) -> list[Change]:
+    """Added and retracted edges as changes: those of one start and family pair up in order."""
     families: dict[tuple[str, str], tuple[list[tuple[str, EdgeRow]], ...]] = defaultdict(
         lambda: ([], [])
     )
@@ -125,7 +125,7 @@ async def changes_since(tx: ReadTx, since: str, key: str | None, limit: int) -> 
         rows = await tx.table(_query(retracted, key is not None), **params)
         truncated = truncated or len(rows) > limit
         sides.append(_grouped(rows[:limit]))
-    return Changes(since, key, _pair(sides[0], sides[1]), truncated)
+    return Changes(since, key, classify(sides[0], sides[1]), truncated)
 
 
 async def changes(reader: Reader, since: str, key: str | None, limit: int) -> Changes:
