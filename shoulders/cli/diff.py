@@ -17,12 +17,17 @@ from service.render.changes import FORMATS
 from shoulders.db import async_driver
 from shoulders.settings import Settings, load_settings_or_exit
 
+#: Seconds the diff's read may take: without --key it reads every live edge (no index on
+#: first_seen yet), which on a Hub-scale graph is past the API's 15 s; cron can wait.
+DIFF_TIMEOUT_SECONDS = 600.0
+
 
 async def fetch_changes(settings: Settings, since: str, key: str | None, limit: int) -> Changes:
-    """The same query the API's ``changes`` runs."""
+    """The same query the API's ``changes`` runs, with a longer timeout."""
     driver = async_driver(settings)
     try:
-        return await changes(Reader(driver, settings.neo4j_database), since, key, limit)
+        reader = Reader(driver, settings.neo4j_database, timeout=DIFF_TIMEOUT_SECONDS)
+        return await changes(reader, since, key, limit)
     finally:
         await driver.close()
 
