@@ -27,7 +27,7 @@ from ingest.replay.stats import RecordedRequest
 from ingest.sources.hf import client as hf_client
 from ingest.sources.hf.mapper import extract_claims, map_dataset, map_model
 from schema import keys
-from schema.vocabulary import ENTITY
+from schema.vocabulary import ENTITY, RETRACTED
 from shoulders import db
 from shoulders.settings import HfReadme, Settings, env_names
 
@@ -90,7 +90,8 @@ def readme_assertions(settings: Settings) -> int:
     with db.driver(settings) as driver:
         records, _, _ = driver.execute_query(
             f"MATCH (:{ENTITY})-[r]->(:{ENTITY}) "
-            "WHERE r.evidence_field STARTS WITH 'README' RETURN count(r) AS n",
+            f"WHERE r.evidence_field STARTS WITH 'README' AND type(r) <> '{RETRACTED}' "
+            "RETURN count(r) AS n",
             database_=settings.neo4j_database,
         )
     return int(records[0]["n"])

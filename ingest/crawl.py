@@ -26,7 +26,7 @@ from ingest.runs import RunLock, RunReport
 from ingest.sources.base import FetchResult, Follow, Head, Source, Stamp, utc_now
 from schema import keys
 from schema.keys import is_node_key, label_of
-from schema.vocabulary import ENTITY, FAN_OUT_HOPS, Rel
+from schema.vocabulary import ENTITY, FAN_OUT_HOPS, RETRACTED, Rel
 from shoulders.settings import Settings
 
 log = logging.getLogger("shoulders.crawl")
@@ -336,7 +336,7 @@ class Crawler:
     def prefetch(self, keys: Sequence[str]) -> None:
         records, _, _ = self.driver.execute_query(
             f"UNWIND $keys AS key MATCH (n:{ENTITY} {{key: key}}) "
-            "OPTIONAL MATCH (n)-[r]->(m) WHERE r.stale_run IS NULL "
+            f"OPTIONAL MATCH (n)-[r]->(m) WHERE r.stale_run IS NULL AND type(r) <> '{RETRACTED}' "
             # A fetch that failed after (or in the same run as) the last good one left the
             # entity incomplete, e.g. a paper whose references failed: never fresh.
             "RETURN key, CASE WHEN n.failed_run >= coalesce(n.fetched_run, '') THEN null "

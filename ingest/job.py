@@ -124,7 +124,7 @@ def run_ingest(
                 extra={"per_source": report.per_source, "http_requests": report.http.get("total")},
             )
             result = sweep(driver, database, max_share=request.sweep_max_share, force=request.force)
-            report.swept_edges = result.deleted
+            report.swept_edges = result.retracted
             report.sweep = result.describe(request.sweep_max_share)
             if result.refused:
                 report.warnings.append(report.sweep)

@@ -15,9 +15,10 @@ from typing import Any
 from neo4j import Driver, ManagedTransaction
 
 from ingest.records import EdgeRecord, NodeRecord, NodeStatus, RecordBatch
+from ingest.sources.base import utc_now
 from schema import keys
 from schema.keys import label_of
-from schema.vocabulary import ENTITY, Label, Rel
+from schema.vocabulary import ENTITY, RETRACTED, Label, Rel
 
 ROWS_PER_STATEMENT = 2000
 
@@ -78,6 +79,7 @@ def edge_row(edge: EdgeRecord) -> dict[str, Any]:
             "url": p.url,
             "revision": p.revision,
             "fetched_at": p.fetched_at,
+            "last_seen": p.fetched_at,  # first_seen is set once, when the edge is created
             "run_id": p.run_id,
             "method": e.method.value,
             "confidence": e.confidence,
@@ -85,6 +87,7 @@ def edge_row(edge: EdgeRecord) -> dict[str, Any]:
             "evidence_value": e.value,
             "detail": edge.detail,
             "stale_run": None,
+            "stale_at": None,
         },
     }
 
@@ -130,6 +133,9 @@ def _edge_cypher(rel: Rel, start: Label, end: Label) -> str:
         "b.search_text = row.end_search "
         f"ON MATCH SET {_least_name('b', 'row.end_name', 'row.end_search')} "
         f"MERGE (a)-[r:{rel.value} {{assertion: row.assertion}}]->(b) "
+        # first_seen: when this lifetime of the assertion began (a re-assertion after a
+        # retraction is a new edge, so a new lifetime); last_seen moves with every write.
+        "ON CREATE SET r.first_seen = row.props.fetched_at "
         "SET r += row.props"
     )
 
@@ -160,10 +166,13 @@ def _write(tx: ManagedTransaction, batch: RecordBatch) -> WriteCounts:
 
 # An entity a source re-fetched in this run replaces that source's assertions about it:
 # its older edges from the same source that were not asserted again are marked stale,
-# in the same transaction, and the end-of-run sweep deletes them (guarded).
+# in the same transaction, and the end-of-run sweep retracts them (guarded). ``stale_at``
+# is when the source stopped saying it: the retraction's time, whenever the sweep runs.
+# Retracted edges (``RETRACTED``) are history, never marked again.
 _MARK_STALE = (
     f"UNWIND $fetched AS f MATCH (x:{ENTITY} {{key: f.key}})-[r]->() "
-    "WHERE r.source = f.source AND r.run_id <> $run SET r.stale_run = $run"
+    f"WHERE r.source = f.source AND r.run_id <> $run AND type(r) <> '{RETRACTED}' "
+    "SET r.stale_run = $run, r.stale_at = coalesce(r.stale_at, $now)"
 )
 
 
@@ -203,7 +212,7 @@ class Loader:
         def work(tx: ManagedTransaction) -> WriteCounts:
             counts = _write(tx, batch)
             if rows:
-                counts.add(_run_params(tx, _MARK_STALE, fetched=rows, run=run_id))
+                counts.add(_run_params(tx, _MARK_STALE, fetched=rows, run=run_id, now=utc_now()))
             return counts
 
         with self.driver.session(database=self.database) as session:

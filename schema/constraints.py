@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from neo4j import Driver
 
-from schema.vocabulary import ENTITY, Label, OpsLabel
+from schema.vocabulary import ENTITY, RETRACTED, Label, OpsLabel
 
 FULLTEXT_INDEX = "entity_search"
 
@@ -48,6 +48,13 @@ SCHEMA: tuple[SchemaItem, ...] = (
     _range(ENTITY, "status"),
     _range(ENTITY, "fetched_run"),
     _range(OpsLabel.INGEST_RUN.value, "started_at"),
+    # ``changes`` and the purge find retractions by time, not by scanning every edge.
+    SchemaItem(
+        "retracted_retracted_at",
+        "index",
+        f"CREATE INDEX retracted_retracted_at IF NOT EXISTS "
+        f"FOR ()-[r:{RETRACTED}]-() ON (r.retracted_at)",
+    ),
     SchemaItem(
         FULLTEXT_INDEX,
         "index",

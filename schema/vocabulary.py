@@ -24,6 +24,13 @@ class Label(StrEnum):
 ENTITY = "Entity"
 
 
+#: A withdrawn assertion, kept as history: the sweep replaces an edge its source no longer
+#: makes by one of this type with the same properties plus ``rel`` (the type it had) and
+#: ``retracted_at``. Deliberately not a ``Rel``: "every relation" never includes it, so
+#: the live graph (walks, exports, licence checks, the Browser) shows only current facts.
+RETRACTED = "RETRACTED"
+
+
 class OpsLabel(StrEnum):
     """Operational nodes: not entities, never returned as lineage."""
 
@@ -141,6 +148,8 @@ EDGE_PROPERTIES: tuple[str, ...] = (
     "url",  # the exact URL the evidence was read from
     "revision",  # source revision: HF commit sha, arXiv version, git sha, package version
     "fetched_at",  # ISO-8601 UTC
+    "first_seen",  # ISO-8601 UTC: when this lifetime of the assertion began (set once)
+    "last_seen",  # ISO-8601 UTC: the last time its source said it
     "run_id",  # the IngestRun that last asserted it
     "method",  # Method
     "confidence",  # 0..1

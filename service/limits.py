@@ -29,6 +29,8 @@ DEPENDENTS_BUDGET = 100_000  # dependents: entities walked before the answer say
 MAX_CHAINS = 50  # explain: distinct shortest chains
 SEARCH_WINDOW = 1000  # search: hits ranked and counted per query
 DIRECT_EDGES_PER_ENTITY = 500  # Entity.upstream: grouped edges per entity
+CHANGES_LIMIT = 10_000  # changes: assertions read per side (added, retracted)
+DEFAULT_CHANGES = 1000
 # --- Neo4j ----------------------------------------------------------------------------
 QUERY_TIMEOUT_SECONDS = 15.0
 HEALTH_TIMEOUT_SECONDS = 5.0

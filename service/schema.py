@@ -9,6 +9,7 @@ from strawberry.types import ExecutionContext
 
 from service.execution import FastLeafExecutor
 from service.extensions import is_client_error, schema_extensions
+from service.fields.changes import ChangesQuery
 from service.fields.licences import LicenceQuery
 from service.fields.lineage import LineageQuery
 from service.fields.lookups import LookupQuery
@@ -16,7 +17,9 @@ from service.fields.runs import RunsQuery
 from service.fields.search import SearchQuery
 from service.types.convert import ENTITY_TYPES
 
-Query = merge_types("Query", (LookupQuery, LineageQuery, SearchQuery, RunsQuery, LicenceQuery))
+Query = merge_types(
+    "Query", (LookupQuery, LineageQuery, SearchQuery, RunsQuery, LicenceQuery, ChangesQuery)
+)
 
 
 class ShouldersSchema(strawberry.Schema):

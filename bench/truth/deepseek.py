@@ -94,7 +94,8 @@ class DeepSeekResult:
 def check(driver: Driver, database: str) -> DeepSeekResult:
     records, _, _ = driver.execute_query(
         "MATCH (a:Entity)-[r]->(b:Entity) WHERE a.key IN $keys "
-        "AND coalesce(r.confidence, 1.0) >= 0.5 RETURN a.key AS a, type(r) AS t, b.key AS b",
+        "AND coalesce(r.confidence, 1.0) >= 0.5 AND type(r) <> 'RETRACTED' "
+        "RETURN a.key AS a, type(r) AS t, b.key AS b",
         keys=sorted({f[0] for f in FACTS + ABSENT}),
         database_=database,
     )

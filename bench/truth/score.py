@@ -125,7 +125,7 @@ def _clip(text: str, width: int = 160) -> str:
 
 def read_edges(driver: Driver, database: str, model_keys: list[str]) -> dict[str, list[Edge]]:
     records, _, _ = driver.execute_query(
-        "MATCH (m:Entity)-[r]->(n:Entity) WHERE m.key IN $keys "
+        "MATCH (m:Entity)-[r]->(n:Entity) WHERE m.key IN $keys AND type(r) <> 'RETRACTED' "
         "RETURN m.key AS model, type(r) AS rel, n.key AS end, r.method AS method, "
         "r.confidence AS confidence, r.evidence_field AS field, r.evidence_value AS value, "
         "r.detail AS detail",

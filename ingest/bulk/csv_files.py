@@ -35,6 +35,8 @@ EDGE_COLUMNS: tuple[tuple[str, str], ...] = (
     ("url", "string"),
     ("revision", "string"),
     ("fetched_at", "string"),
+    ("first_seen", "string"),
+    ("last_seen", "string"),
     ("run_id", "string"),
     ("method", "string"),
     ("confidence", "double"),
@@ -193,7 +195,12 @@ class CsvSnapshot:
             if edge.start not in self._written:
                 self._referenced.setdefault(edge.start, (edge.start, None))
             self._refer(edge.end, row["end_name"], row["end_search"])
-            props = {**row["props"], "assertion": row["assertion"]}
+            # An import creates every edge: it is first seen when it was fetched.
+            props = {
+                **row["props"],
+                "assertion": row["assertion"],
+                "first_seen": row["props"]["fetched_at"],
+            }
             cells = [_quote(edge.start), _quote(edge.end), edge.rel.value]
             cells.extend(_cell(props.get(name)) for name, _ in EDGE_COLUMNS)
             line = ",".join(cells)

@@ -94,7 +94,7 @@ def run_hf_all(
                 swept = sweep(
                     driver, database, max_share=request.sweep_max_share, force=request.force
                 )
-                report.swept_edges = swept.deleted
+                report.swept_edges = swept.retracted
                 report.sweep = swept.describe(request.sweep_max_share)
                 if swept.refused:
                     report.warnings.append(report.sweep)

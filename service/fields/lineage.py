@@ -6,12 +6,13 @@ never reaches Neo4j.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 import strawberry
 
 from schema.vocabulary import Label, Rel
-from service import cursors, ids, limits
+from service import cursors, ids, limits, moments
 from service.context import Info
 from service.errors import BadUserInput, NotFound
 from service.queries.dependents import dependents as walk_dependents
@@ -33,13 +34,22 @@ def edge_filter(
     kinds: list[Label] | None = None,
     include_inferred: bool = True,
     min_confidence: float = 0.0,
+    as_of: datetime | None = None,
 ) -> EdgeFilter:
     return EdgeFilter(
         relations=frozenset(relations) if relations else ALL_RELATIONS,
         kinds=frozenset(kinds) if kinds else None,
         include_inferred=include_inferred,
         min_confidence=limits.confidence(min_confidence),
+        as_of=moments.as_of(as_of),
     )
+
+
+AS_OF_HELP = (
+    "Answer with the edges as the graph stood at this moment (retracted assertions "
+    "included, later ones left out); entities are described as they are now. Not in the future."
+)
+AsOf = Annotated[datetime | None, strawberry.argument(description=AS_OF_HELP)]
 
 
 @strawberry.type
@@ -85,10 +95,11 @@ class LineageQuery:
                 "transitive dependency."
             ),
         ] = DEFAULT_FAN_OUT_DEPTH,
+        as_of: AsOf = None,
     ) -> Lineage | None:
         root = ids.to_key(key)
         depth = limits.walk_depth(max_depth)
-        flt = edge_filter(relations, kinds, include_inferred, min_confidence)
+        flt = edge_filter(relations, kinds, include_inferred, min_confidence, as_of)
         budget = Budget(
             nodes=limits.budget(max_nodes, limits.NODE_BUDGET, "maxNodes"),
             edges=limits.budget(max_edges, limits.EDGE_BUDGET, "maxEdges"),
@@ -115,6 +126,7 @@ class LineageQuery:
         include_inferred: bool = True,
         first: int = limits.DEFAULT_PAGE_SIZE,
         after: str | None = None,
+        as_of: AsOf = None,
     ) -> DependentsConnection | None:
         root = ids.to_key(key)
         depth = limits.walk_depth(max_depth)
@@ -125,7 +137,7 @@ class LineageQuery:
             if len(parts) != 2 or not isinstance(parts[0], int) or not isinstance(parts[1], str):
                 raise BadUserInput("cursor not understood", argument="after")
             start_after = (parts[0], parts[1])
-        flt = edge_filter(relations, include_inferred=include_inferred)
+        flt = edge_filter(relations, include_inferred=include_inferred, as_of=as_of)
         reader = info.context.reader
         page = await dependents_page(
             reader, root, depth, flt, limits.DEPENDENTS_BUDGET, start_after, size
@@ -169,11 +181,12 @@ class LineageQuery:
         relations: list[Relation] | None = None,
         include_inferred: bool = True,
         first: int = 10,
+        as_of: AsOf = None,
     ) -> Explanation | None:
         start, end = ids.to_key(from_, "from"), ids.to_key(to, "to")
         depth = limits.walk_depth(max_depth)
         chains = limits.budget(first, limits.MAX_CHAINS, "first")
-        flt = edge_filter(relations, include_inferred=include_inferred)
+        flt = edge_filter(relations, include_inferred=include_inferred, as_of=as_of)
         found = await shortest_chains(info.context.reader, start, end, depth, flt, chains)
         if found is None:
             raise NotFound(f"no entity with key {start!r} or {end!r}", keys=[start, end])

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from schema.vocabulary import ENTITY, Rel
 from service.queries.entities import entities_by_keys
-from service.queries.filters import EdgeFilter, rel_types
+from service.queries.filters import EdgeFilter
 from service.queries.reader import Reader, ReadTx
 from service.queries.rows import Dependent, Dependents
 
@@ -39,9 +39,9 @@ def _level(flt: EdgeFilter, by_id: bool) -> str:
         else f"UNWIND $frontier AS k MATCH (a:{ENTITY} {{key: k}}) "
     )
     return (
-        frontier + f"MATCH (a)<-[r:{rel_types(flt.relations)}]-(b:{ENTITY}) "
+        frontier + f"MATCH (a)<-[r:{flt.types}]-(b:{ENTITY}) "
         f"WHERE {flt.where} "
-        "WITH b, min(a.key) AS through, collect(DISTINCT type(r)) AS rels "
+        f"WITH b, min(a.key) AS through, collect(DISTINCT {flt.rel}) AS rels "
         "RETURN collect([b.key, elementId(b), through, rels]) AS rows"
     )
 
@@ -51,11 +51,11 @@ def _direct_page(flt: EdgeFilter) -> str:
     # ``b`` has no label test: only entities have edges into an entity, and the test
     # costs a node read per dependent.
     return (
-        f"MATCH (a:{ENTITY} {{key: $root}})<-[r:{rel_types(flt.relations)}]-(b) "
+        f"MATCH (a:{ENTITY} {{key: $root}})<-[r:{flt.types}]-(b) "
         f"WHERE {flt.where} AND b <> a AND b.key > $after "
         "WITH DISTINCT a, b WITH a, b, b.key AS key ORDER BY key LIMIT $limit "
-        f"CALL (a, b) {{ MATCH (b)-[r:{rel_types(flt.relations)}]->(a) WHERE {flt.where} "
-        "RETURN collect(DISTINCT type(r)) AS rels } "
+        f"CALL (a, b) {{ MATCH (b)-[r:{flt.types}]->(a) WHERE {flt.where} "
+        f"RETURN collect(DISTINCT {flt.rel}) AS rels }} "
         "RETURN collect([key, elementId(b), rels]) AS rows"
     )
 

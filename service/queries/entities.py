@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Literal
 
 from schema.vocabulary import ENTITY
-from service.queries.filters import ANY_EDGE, EdgeFilter, rel_types
+from service.queries.filters import ANY_EDGE, EdgeFilter
 from service.queries.reader import Reader, ReadTx
 from service.queries.rows import EdgeRow, EntityRow
 
@@ -24,10 +24,10 @@ async def entities_by_keys(tx: ReadTx, keys: Sequence[str]) -> dict[str, EntityR
 def _between(flt: EdgeFilter) -> str:
     return (
         "UNWIND $pairs AS p "
-        f"MATCH (a:{ENTITY} {{key: p[0]}})-[r:{rel_types(flt.relations)}]->(b:{ENTITY} {{key: p[1]}}) "
+        f"MATCH (a:{ENTITY} {{key: p[0]}})-[r:{flt.types}]->(b:{ENTITY} {{key: p[1]}}) "
         f"WHERE {flt.where} "
         "WITH a, b, r ORDER BY r.assertion "
-        "WITH a.key AS start, type(r) AS rel, b.key AS end, collect(properties(r)) AS assertions "
+        f"WITH a.key AS start, {flt.rel} AS rel, b.key AS end, collect(properties(r)) AS assertions "
         "ORDER BY start, end, rel "
         "RETURN collect([start, rel, end, assertions]) AS rows"
     )
@@ -49,17 +49,13 @@ async def edges_between(
 
 
 def _adjacent(direction: Direction, flt: EdgeFilter) -> str:
-    arrow = (
-        f"-[r:{rel_types(flt.relations)}]->"
-        if direction == "up"
-        else f"<-[r:{rel_types(flt.relations)}]-"
-    )
+    arrow = f"-[r:{flt.types}]->" if direction == "up" else f"<-[r:{flt.types}]-"
     # The subquery caps each entity's edges on its own, so a hub cannot crowd out the rest.
     return (
         f"UNWIND $keys AS k MATCH (a:{ENTITY} {{key: k}}) "
         "CALL (a) { "
         f"  MATCH (a){arrow}(b:{ENTITY}) WHERE {flt.where} "
-        "  WITH b, type(r) AS rel, r ORDER BY r.assertion "
+        f"  WITH b, {flt.rel} AS rel, r ORDER BY r.assertion "
         "  WITH b, rel, collect(properties(r)) AS assertions ORDER BY rel, b.key LIMIT $per_key "
         "  RETURN b.key AS other, rel, assertions "
         "} "

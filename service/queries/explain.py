@@ -7,10 +7,12 @@ deduplicated by their hops and the evidence of each hop loaded once, grouped.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from schema.vocabulary import ENTITY
 from service import limits
 from service.queries.entities import edges_between, entities_by_keys
-from service.queries.filters import EdgeFilter, rel_types
+from service.queries.filters import AS_OF, EdgeFilter
 from service.queries.reader import Reader, ReadTx
 from service.queries.rows import EdgeRow, Explanation
 
@@ -22,13 +24,14 @@ def _shortest(flt: EdgeFilter, max_depth: int) -> str:
     depth = int(max_depth)
     if not 1 <= depth <= limits.MAX_WALK_DEPTH:
         raise ValueError(f"depth out of range: {depth}")
+    current = "r.stale_run IS NULL" if flt.as_of is None else AS_OF
     return (
         f"MATCH (a:{ENTITY} {{key: $start}}), (b:{ENTITY} {{key: $end}}) "
-        f"MATCH p = allShortestPaths((a)-[:{rel_types(flt.relations)}*1..{depth}]->(b)) "
-        "WHERE all(r IN relationships(p) WHERE r.stale_run IS NULL "
+        f"MATCH p = allShortestPaths((a)-[:{flt.types}*1..{depth}]->(b)) "
+        f"WHERE all(r IN relationships(p) WHERE {current} "
         "  AND coalesce(r.method, 'declared') IN $methods "
         "  AND coalesce(r.confidence, 1.0) >= $min_confidence) "
-        "WITH [r IN relationships(p) | [startNode(r).key, type(r), endNode(r).key]] AS hops "
+        f"WITH [r IN relationships(p) | [startNode(r).key, {flt.rel}, endNode(r).key]] AS hops "
         "LIMIT $rows "
         "RETURN collect(hops) AS rows"
     )
@@ -56,9 +59,7 @@ async def shortest_chains(
     truncated = len(signatures) > max_chains or len(rows) >= _PATH_ROWS
     signatures = signatures[:max_chains]
     pairs = [(h[0], h[2]) for sig in signatures for h in sig]
-    grouped = await edges_between(
-        tx, pairs, EdgeFilter(flt.relations, None, flt.include_inferred, flt.min_confidence)
-    )
+    grouped = await edges_between(tx, pairs, replace(flt, kinds=None))
     by_id: dict[tuple[str, str, str], EdgeRow] = {
         (e.start, e.rel.value, e.end): e for edges in grouped.values() for e in edges
     }

@@ -48,6 +48,9 @@ class AssertionRow:
     field: str | None
     value: str | None
     detail: str | None
+    first_seen: str | None = None  # when this lifetime began (older edges: fetched_at)
+    last_seen: str | None = None
+    retracted_at: str | None = None  # set on history (a RETRACTED edge)
 
     @classmethod
     def from_props(cls, p: Mapping[str, Any]) -> AssertionRow:
@@ -69,6 +72,9 @@ class AssertionRow:
             field=opt("evidence_field"),
             value=opt("evidence_value"),
             detail=opt("detail"),
+            first_seen=opt("first_seen") or opt("fetched_at"),
+            last_seen=opt("last_seen") or opt("fetched_at"),
+            retracted_at=opt("retracted_at"),
         )
 
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from schema.vocabulary import ENTITY, FAN_OUT, Rel
 from service.queries.entities import entities_by_keys
-from service.queries.filters import EdgeFilter, rel_types
+from service.queries.filters import EdgeFilter
 from service.queries.reader import Reader, ReadTx
 from service.queries.rows import EdgeRow, Lineage, LineageNode, Truncation
 
@@ -48,11 +48,11 @@ def _level(flt: EdgeFilter, closing: bool) -> str:
     only = "AND b.key IN $only " if closing else ""
     return (
         f"UNWIND $frontier AS f MATCH (a:{ENTITY} {{key: f[0]}}) "
-        f"MATCH (a)-[r:{rel_types(flt.relations)}]->(b:{ENTITY}) "
-        f"WHERE {flt.where} AND NOT type(r) IN f[1] {only}"
+        f"MATCH (a)-[r:{flt.types}]->(b:{ENTITY}) "
+        f"WHERE {flt.where} AND NOT {flt.rel} IN f[1] {only}"
         # Group and cut first, read properties after: a frontier of papers expands to
         # tens of thousands of citations of which the budget keeps a few thousand.
-        "WITH a.key AS start, type(r) AS rel, b.key AS end, collect(r) AS rs "
+        f"WITH a.key AS start, {flt.rel} AS rel, b.key AS end, collect(r) AS rs "
         "ORDER BY start, rel, end LIMIT $limit "
         "RETURN collect([start, rel, end, [x IN rs | properties(x)]]) AS rows"
     )

@@ -25,6 +25,15 @@ class Evidence:
     detail: str | None = strawberry.field(
         description="E.g. a version spec (==2.4.1) or a file path."
     )
+    first_seen: str | None = strawberry.field(
+        description="ISO-8601 UTC: when the source first said it (this lifetime of it)."
+    )
+    last_seen: str | None = strawberry.field(
+        description="ISO-8601 UTC: the last time the source said it."
+    )
+    retracted_at: str | None = strawberry.field(
+        description="ISO-8601 UTC: when the source withdrew it; null while it stands."
+    )
 
     @classmethod
     def from_row(cls, row: AssertionRow) -> Evidence:
@@ -40,4 +49,7 @@ class Evidence:
             field=row.field,
             value=row.value,
             detail=row.detail,
+            first_seen=row.first_seen,
+            last_seen=row.last_seen,
+            retracted_at=row.retracted_at,
         )

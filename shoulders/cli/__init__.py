@@ -9,11 +9,13 @@ from __future__ import annotations
 import typer
 
 from shoulders.cli.bulk_import import bulk_import
+from shoulders.cli.diff import diff
 from shoulders.cli.export import export
 from shoulders.cli.ingest import ingest
 from shoulders.cli.licence import licence_check, openness
 from shoulders.cli.lineage import lineage
 from shoulders.cli.neo4j import neo4j_app
+from shoulders.cli.purge import purge
 from shoulders.cli.schema import schema_app
 from shoulders.cli.serve import serve
 from shoulders.cli.up import up
@@ -29,6 +31,8 @@ app.command("bulk-import")(bulk_import)
 app.command("export")(export)
 app.command("licence-check")(licence_check)
 app.command("openness")(openness)
+app.command("diff")(diff)
+app.command("purge")(purge)
 
 
 def main() -> None:

@@ -15,8 +15,11 @@ from neo4j import Driver
 from schema.vocabulary import ENTITY
 
 VOLATILE = frozenset(
-    {"fetched_at", "run_id", "fetched_run", "failed_run", "stale_run", "assertion"}
-)
+    {
+        "fetched_at", "run_id", "fetched_run", "failed_run", "stale_run", "assertion",
+        "first_seen", "last_seen", "stale_at", "retracted_at", "retracted_run",
+    }
+)  # fmt: skip
 
 
 def _clean(props: dict[str, Any]) -> dict[str, Any]:
