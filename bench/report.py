@@ -218,7 +218,13 @@ def loading(r: Results) -> list[str]:
             f"scratch Neo4j home beside the running server): {b.get('nodes', 0):,} nodes and "
             f"{b.get('relationships', 0):,} relationships; CSV "
             f"{b.get('csv_bytes', 0) / 2**30:.1f} GiB; peak RSS of the Python side "
-            f"{_mib(b.get('peak_rss_mib'))}. Result: {check}.",
+            f"{_mib(b.get('peak_rss_mib'))}"
+            + (
+                f"; store on disk once served, indexes built: {b['store_bytes'] / 2**30:.2f} GiB"
+                if b.get("store_bytes")
+                else ""
+            )
+            + f". Result: {check}.",
             "",
             *_table(["step", "time"], rows),
         ]

@@ -13,7 +13,7 @@ from enum import IntEnum
 
 from bench.draw import Draws
 
-SIZES: dict[str, int] = {"10k": 10_000, "100k": 100_000, "1M": 1_000_000}
+SIZES: dict[str, int] = {"10k": 10_000, "100k": 100_000, "1M": 1_000_000, "3M": 3_000_000}
 
 
 class Kind(IntEnum):

@@ -8,6 +8,7 @@ crawls. The orchestrator (``bench.run``) starts them and reads the last line.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import shutil
 import sys
@@ -78,11 +79,21 @@ def bulk(args: argparse.Namespace) -> dict[str, Any]:
                 out["schema_seconds"] = time.perf_counter() - began
                 print_fingerprint = fingerprint(driver, scratch.neo4j_database, sample_keys(synth))
             Path(args.fingerprint).write_text(json.dumps(print_fingerprint, default=str))
+            # The sizing docs (docs/operations.md) scale this: store and indexes on disk.
+            out["store_bytes"] = _bytes_under(Path(home) / "data")
     finally:
         server.stop()
         shutil.rmtree(csv_dir, ignore_errors=True)
         shutil.rmtree(home, ignore_errors=True)
     return out
+
+
+def _bytes_under(folder: Path) -> int:
+    total = 0
+    for path in folder.rglob("*"):
+        with contextlib.suppress(OSError):  # the running server may rotate a file meanwhile
+            total += path.stat().st_size if path.is_file() else 0
+    return total
 
 
 def crawl(args: argparse.Namespace) -> dict[str, Any]:

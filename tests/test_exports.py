@@ -1,6 +1,6 @@
 """Exports of a real lineage: the graph the ingest builds from the bundled recordings.
 
-Every document is validated offline against its standard: CycloneDX 1.6 and 1.7 by the
+Every document is validated offline against its standard (tests/support/standards.py): CycloneDX 1.6 and 1.7 by the
 official JSON schemas cyclonedx-python-lib bundles, SPDX 3.0.1 by the SPDX project's
 generated model (it refuses unknown classes, properties and enum values, and missing
 required properties, and links every reference), PROV by reading each serialisation
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import copy
-import io
 import json
 import re
 from collections.abc import Iterator
@@ -19,10 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cyclonedx.schema import SchemaVersion
-from cyclonedx.validation.json import JsonStrictValidator
 from neo4j import Driver
-from prov.model import PROV, ProvDerivation, ProvDocument
+from prov.model import PROV, ProvDerivation
 from spdx_python_model import v3_0_1 as spdx
 from typer.testing import CliRunner
 
@@ -33,7 +30,7 @@ from service.export import FORMATS, render
 from service.export.cyclonedx import to_cyclonedx
 from service.export.source import ExportSource, export_source
 from service.export.spdx3 import to_spdx3
-from service.export.w3c_prov import SHOULDERS, quiet_rdflib, serialize, to_prov
+from service.export.w3c_prov import SHOULDERS, serialize, to_prov
 from service.queries.filters import EdgeFilter
 from service.queries.reader import Reader
 from service.queries.walk import Budget
@@ -42,13 +39,13 @@ from shoulders.db import async_driver
 from shoulders.settings import BUNDLED_RECORDINGS, Settings
 from tests.api_server import Served, serve
 from tests.conftest import wipe
+from tests.support.standards import PROV_KINDS, cyclonedx_errors, prov_back, spdx_objects
 
 SEED = "hf:deepseek-ai/DeepSeek-R1-Distill-Llama-70B"
 ROOT = "hf:model:deepseek-ai/DeepSeek-R1-Distill-Llama-70B"
 R1 = "hf:model:deepseek-ai/DeepSeek-R1"
 LLAMA_33 = "hf:model:meta-llama/Llama-3.3-70B-Instruct"
 LLAMA_31 = "hf:model:meta-llama/Llama-3.1-70B"
-PROV_KINDS = {"prov-json": "json", "prov-n": "provn", "prov-o": "rdf"}
 
 
 @pytest.fixture(scope="module")
@@ -80,29 +77,7 @@ def source(recorded: None, settings: Settings) -> ExportSource:
     return read_source(settings)
 
 
-# --- validators ---------------------------------------------------------------------
-def cyclonedx_errors(bom: dict[str, Any], version: str) -> object:
-    schema = {"1.6": SchemaVersion.V1_6, "1.7": SchemaVersion.V1_7}[version]
-    return JsonStrictValidator(schema).validate_str(json.dumps(bom))
-
-
-def spdx_objects(text: str) -> spdx.SHACLObjectSet:
-    """Read, link and write back an SPDX 3.0.1 JSON-LD document; raises when invalid."""
-    objects = spdx.SHACLObjectSet()
-    spdx.JSONLDDeserializer().read(io.StringIO(text), objects)
-    missing = objects.link()
-    assert not missing, f"references to nothing: {sorted(missing)}"
-    spdx.JSONLDSerializer().write(objects, io.BytesIO())
-    return objects
-
-
-def prov_back(text: str, fmt: str) -> ProvDocument:
-    kind = PROV_KINDS[fmt]
-    extra = {"rdf_format": "turtle"} if kind == "rdf" else {}
-    with quiet_rdflib():
-        return ProvDocument.deserialize(content=text, format=kind, **extra)
-
-
+# --- reading the documents -------------------------------------------------------
 def ancestors(component: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """bom-ref or purl -> ancestor component, one level."""
     found = component.get("pedigree", {}).get("ancestors", [])

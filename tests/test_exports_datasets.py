@@ -14,7 +14,8 @@ from service.export.spdx3 import to_spdx3
 from service.export.w3c_prov import to_prov
 from shoulders.settings import Settings
 from tests import api_graph as g
-from tests.test_exports import cyclonedx_errors, read_source, spdx_objects
+from tests.support.standards import cyclonedx_errors, spdx_objects
+from tests.test_exports import read_source
 
 
 def test_spdx3_trained_on_becomes_a_dataset_package(graph: Driver, settings: Settings) -> None:

@@ -65,6 +65,8 @@ def _type(value: Any) -> str:
 
 def _cell(value: Any) -> str:
     # Unquoted empty means "no property"; a quoted "" is an empty string.
+    if type(value) is str:  # most cells: first, and without the isinstance chain
+        return '"' + value.replace('"', '""') + '"'
     if value is None:
         return ""
     if isinstance(value, bool):

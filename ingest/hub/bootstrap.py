@@ -49,6 +49,7 @@ class HubRequest:
     max_pages: int | None = None  # stop (resumably) after this many pages: tests, trials
     sweep_max_share: float = 0.05
     force: bool = False
+    bulk: bool = False  # into an empty database through neo4j-admin import (bulk_walk.py)
 
 
 @dataclass
@@ -138,7 +139,7 @@ def _walk(
     checkpoint.save(driver, database, point, utc_now())
     loader = Loader(driver, database)
     for page in pages(http, point.next_url or first_url()):
-        batch, fetched = _map_page(page, public, report)
+        batch, fetched = map_page(page, public, report)
         counts = loader.write(batch, fetched, report.run_id)
         report.nodes_written += counts.nodes_created
         report.edges_written += counts.relationships_created
@@ -179,7 +180,7 @@ def _set_watermark(
     watermark.save(driver, database, moment, run_id, utc_now())
 
 
-def _map_page(
+def map_page(
     page: Page, endpoint: str, report: RunReport
 ) -> tuple[RecordBatch, list[tuple[str, str]]]:
     """One page -> its records, and the (source, key) of each model re-asserted in full."""

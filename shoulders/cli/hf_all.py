@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 
 from ingest.hub.bootstrap import HubRequest, run_hf_all
+from ingest.hub.bulk_walk import run_hf_all_bulk
 from ingest.hub.progress import Progress
 from ingest.runs import ExitCode
 from shoulders import logs
@@ -22,7 +23,8 @@ def run(settings: Settings, request: HubRequest, report_file: Path | None) -> Ex
     logs.configure(settings)
     console = Console(stderr=True)
     mode = f"replaying {request.replay}" if request.replay else "live against the Hub"
-    console.print(f"ingest --hf-all: the whole model listing, {mode}")
+    into = "into an empty database by neo4j-admin import" if request.bulk else "through the loader"
+    console.print(f"ingest --hf-all: the whole model listing, {mode}, {into}")
     status = console.status("listing", spinner="dots") if console.is_terminal else None
     if status is not None:
         status.start()
@@ -32,7 +34,8 @@ def run(settings: Settings, request: HubRequest, report_file: Path | None) -> Ex
             status.update(f"listing: {p.line()}")
 
     try:
-        result = run_hf_all(settings, request, on_progress=progress)
+        walk = run_hf_all_bulk if request.bulk else run_hf_all
+        result = walk(settings, request, on_progress=progress)
     finally:
         if status is not None:
             status.stop()
@@ -60,6 +63,7 @@ def run(settings: Settings, request: HubRequest, report_file: Path | None) -> Ex
         "rate_limit_waits_s": report.http.get("paced_seconds", 0.0),
         "progress": p.line(),
         "sweep": report.sweep,
+        "import_s": result.walk.get("import_s"),  # --bulk: last page -> serving graph
         "warnings": report.warnings[:5],
         "report": str(path),
     }

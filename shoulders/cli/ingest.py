@@ -200,6 +200,14 @@ def ingest(
             "SHOULDERS_HF_REFRESH_README_BUDGET)",
         ),
     ] = None,
+    bulk: Annotated[
+        bool,
+        typer.Option(
+            "--bulk",
+            help="--hf-all into an empty database: map pages to CSV, one neo4j-admin import "
+            "at the end (Neo4j is stopped for it; resumes from its spool under SHOULDERS_HOME)",
+        ),
+    ] = False,
 ) -> None:
     """Crawl what the seeds stand on into the graph (exit 0 ok, 3 partial, 1 failed, 4 busy)."""
     settings = load_settings_or_exit()
@@ -222,10 +230,15 @@ def ingest(
         if seed or hf_author:
             typer.echo("error: --hf-all lists every model; give no --seed or --hf-author", err=True)
             raise typer.Exit(int(ExitCode.USAGE))
-        request = HubRequest(replay_folder(replay), hf_expected, max_pages, sweep_max_share, force)
+        request = HubRequest(
+            replay_folder(replay), hf_expected, max_pages, sweep_max_share, force, bulk
+        )
         code = run_hf_all(settings, request, report)
         sys.stdout.flush()
         raise typer.Exit(int(code))
+    if bulk:
+        typer.echo("error: --bulk goes with --hf-all", err=True)
+        raise typer.Exit(int(ExitCode.USAGE))
     limits = Limits(depth, paper_depth, code_depth, parse_age(max_age))
     folder = replay_folder(replay)
     code = run(
