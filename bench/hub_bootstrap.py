@@ -10,6 +10,10 @@ slower of the walk's own pace and the rate limit.
 Dump: a generated Parquet file of N rows in the hub-stats columns; ``shoulders
 bulk-import --hf-parquet`` imports it into a scratch Neo4j home beside the running one
 and serves it. Measured: file -> serving graph, peak RSS of the Python side.
+
+Daily refresh: after the listing walk, the same Hub with 1% of its models changed;
+``shoulders ingest --hf-refresh`` takes them in. Measured: listing and README requests,
+requests per changed model, wall time.
 """
 
 from __future__ import annotations
@@ -35,6 +39,8 @@ from bench.database import reset
 from bench.hub_fixture import (
     ANONYMOUS_QUOTA,
     ANONYMOUS_WINDOW,
+    changed_models,
+    hub_models,
     write_hub_listing,
     write_hub_parquet,
 )
@@ -43,6 +49,8 @@ from shoulders.neo4j_server import LocalNeo4j
 from shoulders.settings import load_settings
 
 HUB_MODELS = 3_100_000
+#: The daily refresh is measured on this share of the models changed.
+REFRESH_SHARE = 0.01
 
 
 def _run(cmd: list[str], env: dict[str, str]) -> tuple[int, str, str, float, float]:
@@ -124,6 +132,70 @@ def listing_row(models: int, workdir: Path, bulk: bool = False) -> dict[str, Any
         "import_s": round(import_s, 1),
         "hub_import_s": round(hub_import),
         "load_avg_5min": round(load_avg, 1),
+    }
+
+
+@contextlib.contextmanager
+def _serving(root: Path) -> Iterator[str]:
+    """The replay server (its own process) on ``root``; yields its base URL."""
+    port = free_port()
+    replay = subprocess.Popen(
+        [sys.executable, "-m", "ingest.replay", str(root), "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline:
+            try:
+                httpx.get(base + "/hf/health", timeout=1)
+                break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        yield base
+    finally:
+        replay.terminate()
+        replay.wait()
+
+
+def _ingest_env(base: str, workdir: Path) -> dict[str, str]:
+    return {
+        **os.environ,
+        "HF_ENDPOINT": f"{base}/hf",
+        "SHOULDERS_REPORT_DIR": str(workdir / "reports"),
+        "SHOULDERS_LOG_FORMAT": "json",
+    }
+
+
+def refresh_row(models: int, workdir: Path, share: float = REFRESH_SHARE) -> dict[str, Any]:
+    """After ``listing_row``: the same Hub a day later with ``share`` of its models changed
+    (``changed_models``: bumped lastModified and sha, re-declared or dropped bases, new
+    licences), then ``shoulders ingest --hf-refresh`` with the default README budget."""
+    root = workdir / "refresh"
+    shutil.rmtree(root, ignore_errors=True)
+    write_hub_listing(root, models, changes=changed_models(hub_models(models), share))
+    with _serving(root) as base:
+        cmd = [sys.executable, "-m", "shoulders.cli", "ingest", "--hf-refresh"]
+        code, stdout, stderr, wall, peak = _run(cmd, _ingest_env(base, workdir))
+    if code != 0:
+        raise RuntimeError(f"ingest --hf-refresh exited {code}: {stderr[-2000:]}")
+    summary = json.loads(stdout.strip().splitlines()[-1])
+    return {
+        "models": models,
+        "changed": int(summary["changed"]),
+        "share": share,
+        "listing_requests": int(summary["listing_requests"]),
+        "readme_requests": int(summary["readme_read"]),
+        "readme_unread": int(summary["readme_unread"]),
+        "readme_budget": int(summary["readme_budget"]),
+        "requests": int(summary["http_requests"]),
+        "requests_per_changed": summary["requests_per_changed"],
+        "rate_limit_waits_s": summary["rate_limit_waits_s"],
+        "wall_s": round(wall, 1),
+        "peak_rss_mib": round(peak, 1),
+        "sweep": summary["sweep"],
+        "load_avg_5min": round(os.getloadavg()[1], 1),
     }
 
 
@@ -215,6 +287,23 @@ def python_side(dump: Path, folder: Path) -> dict[str, Any]:
     }
 
 
+def _refresh_at_hub_scale(row: dict[str, Any]) -> list[str]:
+    """The same share of 3.1M models: listing pages of 1,000, READMEs as often as measured."""
+    changed = round(HUB_MODELS * row["share"])
+    pages = math.ceil(changed / 1000) + 1  # the last page holds the first unchanged model
+    wanted = (row["readme_requests"] + row["readme_unread"]) / max(row["changed"], 1)
+    readmes = min(row["readme_budget"], math.ceil(changed * wanted))
+    windows = max(0, math.ceil((pages + readmes) / ANONYMOUS_QUOTA) - 1) * ANONYMOUS_WINDOW
+    return [
+        f"At {HUB_MODELS:,} models the same share is {changed:,} changed models: about "
+        f"{pages:,} listing requests and {readmes:,} README requests (the budget caps the "
+        f"{math.ceil(changed * wanted):,} wanted if changed models lack a declared base as "
+        f"often as in this fixture, {wanted:.0%}), at least {_clock(windows)} of waiting under "
+        "the anonymous limit if README calls count against the API quota.",
+        "",
+    ]
+
+
 def _load_note(row: dict[str, Any]) -> list[str]:
     load = row.get("load_avg_5min")
     if load is None:
@@ -239,7 +328,7 @@ def render(results: dict[str, Any], command: str) -> str:
         "The two bootstraps of the whole Hub's declared lineage (docs/operations.md), on "
         "synthetic Hubs (bench/hub_fixture.py); each row names its size. Last command: "
         f"`{command}` (`--only listing|listing-bulk|parquet` re-measures one row and keeps "
-        "the others' figures).",
+        "the others' figures; the daily refresh is measured right after the listing).",
         "",
     ]
     listing = results.get("listing")
@@ -266,6 +355,32 @@ def render(results: dict[str, Any], command: str) -> str:
             "slower of the two (target: under 40 minutes of rate-limit-bound time).",
             "",
             *_load_note(listing),
+        ]
+    refresh = results.get("refresh")
+    if refresh:
+        lines += [
+            f"## The daily refresh, {refresh['share']:.0%} changed: `shoulders ingest "
+            "--hf-refresh`",
+            "",
+            "Right after the listing walk above: the same Hub a day later, with "
+            f"{refresh['changed']:,} models changed (bumped `lastModified` and sha; re-declared "
+            "or dropped bases, new licences; bench/hub_fixture.py `changed_models`). The refresh "
+            "lists by `lastModified` down to the walk's watermark, writes only the changed "
+            "models and reads the README of those that declare no base, within the budget "
+            f"(`SHOULDERS_HF_REFRESH_README_BUDGET`, {refresh['readme_budget']:,}).",
+            "",
+            "| changed models | listing requests | README requests (left by the budget) | "
+            "requests / changed model | wall | peak RSS |",
+            "|---:|---:|---:|---:|---:|---:|",
+            f"| {refresh['changed']:,} | {refresh['listing_requests']:,} | "
+            f"{refresh['readme_requests']:,} ({refresh['readme_unread']:,}) | "
+            f"{refresh['requests_per_changed']:.4f} | {_clock(refresh['wall_s'])} | "
+            f"{refresh['peak_rss_mib']:,.0f} MiB |",
+            "",
+            f"Sweep: {refresh['sweep']}.",
+            "",
+            *_refresh_at_hub_scale(refresh),
+            *_load_note(refresh),
         ]
     bulk = results.get("listing-bulk")
     if bulk:
@@ -338,6 +453,8 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, Any] = json.loads(out.read_text()) if args.only and out.exists() else {}
     if args.only in (None, "listing"):
         results["listing"] = listing_row(args.models, args.workdir)
+        # On the graph the listing walk just left (and its watermark).
+        results["refresh"] = refresh_row(args.models, args.workdir)
     if args.only in (None, "listing-bulk"):
         results["listing-bulk"] = listing_row(args.models, args.workdir, bulk=True)
     if args.only in (None, "parquet"):

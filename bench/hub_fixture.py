@@ -11,8 +11,10 @@ datasets) and are reached through lineage. Every file says it is constructed.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+import shutil
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import yaml
@@ -93,7 +95,13 @@ def _models(count: int, seed: int) -> tuple[list[FixtureModel], list[str]]:
     return models, datasets
 
 
-def _payload(m: FixtureModel, models: list[FixtureModel], datasets: list[str]) -> dict[str, object]:
+def _payload(
+    m: FixtureModel,
+    models: list[FixtureModel],
+    datasets: list[str],
+    modified: str = "2025-05-01T00:00:00.000Z",
+    licence: str = "apache-2.0",
+) -> dict[str, object]:
     org = m.repo_id.split("/")[0]
     parents = [models[p].repo_id for p in m.parents]
     tags = ["transformers", "safetensors", "llama", "text-generation"]
@@ -101,8 +109,8 @@ def _payload(m: FixtureModel, models: list[FixtureModel], datasets: list[str]) -
         tags += [f"base_model:{parent}", f"base_model:{m.relation}:{parent}"]
     trained = [datasets[i] for i in m.datasets]
     tags += [f"dataset:{name}" for name in trained]
-    tags += ["license:apache-2.0", "region:us"]
-    card: dict[str, object] = {"license": "apache-2.0", "library_name": "transformers"}
+    tags += [f"license:{licence}", "region:us"]
+    card: dict[str, object] = {"license": licence, "library_name": "transformers"}
     if parents:
         card["base_model"] = parents[0] if len(parents) == 1 else parents
     if trained:
@@ -112,7 +120,7 @@ def _payload(m: FixtureModel, models: list[FixtureModel], datasets: list[str]) -
         "id": m.repo_id,
         "author": org,
         "sha": m.sha,
-        "lastModified": "2025-05-01T00:00:00.000Z",
+        "lastModified": modified,
         "createdAt": "2025-04-01T00:00:00.000Z",
         "gated": False,
         "downloads": 10 * (m.index % 97),
@@ -240,8 +248,68 @@ def _deepest(models: list[FixtureModel], count: int) -> list[str]:
 
 # --- the whole Hub: the full listing and a Parquet dump (issue 15) --------------------------
 LISTING_QUERY = {"sort": "createdAt"}  # what the first page of `ingest --hf-all` sends
+REFRESH_QUERY = {"sort": "lastModified"}  # ... and of `ingest --hf-refresh`
 #: The anonymous API limit the Hub publishes (RateLimit-Policy: q=500;w=300).
 ANONYMOUS_QUOTA, ANONYMOUS_WINDOW = 500, 300
+#: Every model's last change: a second apart in creation order, so the listing sorted by
+#: ``lastModified`` has one order; models changed for a refresh come months later.
+MODIFIED = datetime(2025, 5, 1, tzinfo=UTC)
+CHANGED = datetime(2025, 9, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Change:
+    """How a model differs in the changed listing a refresh is measured on."""
+
+    modified: datetime
+    sha: str
+    parents: tuple[int, ...]  # re-declared bases, or the old ones
+    licence: str
+
+
+def hub_models(count: int, seed: int = 1) -> list[FixtureModel]:
+    """The models ``write_hub_listing(root, count, seed)`` lists (to choose changes from)."""
+    return _models(count, seed)[0]
+
+
+def changed_models(models: list[FixtureModel], share: float, seed: int = 1) -> dict[int, Change]:
+    """``share`` of the models, spread over the listing: each one's lastModified bumped
+    (with a new sha); every fifth with a base stops declaring it (its README still names
+    it in prose), every other second one re-declares it (the next foundation model), every
+    third moves to the MIT licence. Those that declare no base are the ones whose README
+    a refresh reads."""
+    count = max(1, round(len(models) * share)) if models else 0
+    step = max(1, len(models) // max(count, 1))
+    bases = max(5, len(models) // 100)
+    changes: dict[int, Change] = {}
+    for rank, index in enumerate(range(step // 2, len(models), step)):
+        if rank >= count:
+            break
+        m = models[index]
+        parents = m.parents
+        if parents and rank % 5 == 4:
+            parents = ()  # the card no longer declares it; only its README's prose says it
+        elif parents and rank % 2 == 0:
+            parents = tuple(dict.fromkeys((p + 1) % bases for p in parents))
+        licence = "mit" if rank % 3 == 0 else "apache-2.0"
+        sha = Draws(seed, _KIND + 2, index).hex()
+        changes[index] = Change(CHANGED + timedelta(seconds=rank), sha, parents, licence)
+    return changes
+
+
+def _iso(value: datetime) -> str:
+    return value.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _hub_payload(
+    m: FixtureModel, fixture: Fixture, changes: Mapping[int, Change]
+) -> dict[str, object]:
+    change = changes.get(m.index)
+    if change is None:
+        modified = _iso(MODIFIED + timedelta(seconds=m.index))
+        return _payload(m, fixture.models, fixture.datasets, modified)
+    m = replace(m, sha=change.sha, parents=change.parents)
+    return _payload(m, fixture.models, fixture.datasets, _iso(change.modified), change.licence)
 
 
 def write_hub_listing(
@@ -251,38 +319,81 @@ def write_hub_listing(
     quota: int = ANONYMOUS_QUOTA,
     window: float = ANONYMOUS_WINDOW,
     page_size: int = PAGE_SIZE,
+    changes: Mapping[int, Change] | None = None,
 ) -> Fixture:
-    """``root/hf/listings/all``: every model, newest first, in pages chained by ``Link``,
-    and ``root/ratelimits.yaml`` so the replay server announces (and enforces) the limit."""
+    """``root/hf/listings/all``: every model, newest first, in pages chained by ``Link``;
+    ``root/hf/listings/modified``: the same models, last modified first (the refresh's
+    order); the READMEs of the models that declare no base (what a refresh reads); and
+    ``root/ratelimits.yaml`` so the replay server announces (and enforces) the limit.
+    ``changes`` (from ``changed_models``) gives the listing a day later."""
     models, datasets = _models(count, seed)
     fixture = Fixture(root, models, datasets)
-    folder = root / "hf" / "listings" / "all"
-    folder.mkdir(parents=True, exist_ok=True)
-    newest_first = list(reversed(models))
-    starts = range(0, len(newest_first), page_size)
-    fixture.pages = len(starts) or 1
+    changes = changes or {}
+    payloads = [_hub_payload(m, fixture, changes) for m in models]
+    newest_first = list(reversed(payloads))
+    fixture.pages = _hub_pages(root / "hf/listings/all", newest_first, page_size, "createdAt", "c")
+    last_modified_first = sorted(payloads, key=lambda p: str(p["lastModified"]), reverse=True)
+    _hub_pages(root / "hf/listings/modified", last_modified_first, page_size, "lastModified", "m")
+    for m, payload in zip(models, payloads, strict=True):
+        change = changes.get(m.index)
+        if not (change.parents if change else m.parents):
+            prose = models[m.parents[0]].repo_id if m.parents else None
+            _hub_readme(root / "hf/models", m, payload, prose)
+    limits = {"hf": {"quota": quota, "window": window}}
+    (root / "ratelimits.yaml").write_text(yaml.safe_dump(limits), encoding="utf-8")
+    return fixture
+
+
+def _hub_pages(folder: Path, items: list[dict[str, object]], size: int, sort: str, tag: str) -> int:
+    """``items`` in pages of ``size`` under ``folder``, chained as the Hub chains them."""
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    starts = range(0, len(items), size)
+    pages = len(starts) or 1
     expand = "".join(f"&expand={name}" for name in LISTING_EXPAND)
     for number, start in enumerate(starts or [0], 1):
-        items = [_payload(m, models, datasets) for m in newest_first[start : start + page_size]]
-        (folder / f"page-{number}.json").write_text(json.dumps(items), encoding="utf-8")
+        (folder / f"page-{number}.json").write_text(
+            json.dumps(items[start : start + size]), encoding="utf-8"
+        )
         headers = dict(_HEADERS)
-        if number < fixture.pages:
+        if number < pages:
             # The Hub's own shape: the whole query again, plus an opaque cursor.
             headers["Link"] = (
-                f"<{{base_url}}/hf/api/models?sort=createdAt&direction=-1{expand}"
-                f'&cursor=c{number + 1:06d}>; rel="next"'
+                f"<{{base_url}}/hf/api/models?sort={sort}&direction=-1{expand}"
+                f'&cursor={tag}{number + 1:06d}>; rel="next"'
             )
-        query = dict(LISTING_QUERY)
+        query = {"sort": sort}
         if number > 1:
-            query["cursor"] = f"c{number:06d}"
+            query["cursor"] = f"{tag}{number:06d}"
         _recording(
             folder / f"page-{number}.yaml",
             {"method": "GET", "path": "/api/models", "query": query},
             {"status": 200, "headers": headers, "body_file": f"page-{number}.json"},
         )
-    limits = {"hf": {"quota": quota, "window": window}}
-    (root / "ratelimits.yaml").write_text(yaml.safe_dump(limits), encoding="utf-8")
-    return fixture
+    return pages
+
+
+def _hub_readme(
+    folder: Path, m: FixtureModel, payload: dict[str, object], parent: str | None
+) -> None:
+    """The README of a model that declares no base; ``parent``: the base its prose names."""
+    sha = str(payload["sha"])
+    where = folder / m.repo_id
+    where.mkdir(parents=True, exist_ok=True)
+    text = _readme(m, payload, None)
+    if parent is not None:
+        name = m.repo_id.split("/")[1]
+        text += f"\n{name} is fine-tuned from [{parent}]({HUB}/{parent}) on our own data.\n"
+    (where / "README.md").write_text(text, encoding="utf-8")
+    _recording(
+        where / "readme.yaml",
+        {"method": "GET", "path": f"/{m.repo_id}/resolve/{sha}/README.md"},
+        {
+            "status": 200,
+            "headers": {"Content-Type": "text/plain; charset=utf-8", "X-Repo-Commit": sha},
+            "body_file": "README.md",
+        },
+    )
 
 
 def write_hub_parquet(path: Path, count: int, seed: int = 1, rows_per_group: int = 50_000) -> int:
@@ -318,19 +429,18 @@ def write_hub_parquet(path: Path, count: int, seed: int = 1, rows_per_group: int
     )
     path.parent.mkdir(parents=True, exist_ok=True)
     created = datetime(2025, 4, 1, tzinfo=UTC)
-    modified = datetime(2025, 5, 1, tzinfo=UTC)
     with pq.ParquetWriter(path, schema) as writer:
         for start in range(0, len(models), rows_per_group):
             rows = []
             for m in models[start : start + rows_per_group]:
-                p = _payload(m, models, datasets)
+                p = _payload(m, models, datasets, _iso(MODIFIED + timedelta(seconds=m.index)))
                 rows.append(
                     {
                         "id": p["id"],
                         "author": p["author"],
                         "sha": p["sha"],
                         "createdAt": created,
-                        "lastModified": modified,
+                        "lastModified": MODIFIED + timedelta(seconds=m.index),
                         "private": False,
                         "gated": "false",
                         "disabled": False,

@@ -120,6 +120,10 @@ class Settings(BaseSettings):
     recordings: Path = Field(BUNDLED_RECORDINGS, validation_alias=_env("SHOULDERS_RECORDINGS"))
     ingest_batch: int = Field(50, ge=1, le=10_000, validation_alias=_env("SHOULDERS_INGEST_BATCH"))
     hf_readme: HfReadme = Field("always", validation_alias=_env("SHOULDERS_HF_README"))
+    # The daily refresh's README requests per run (models whose metadata declares no base).
+    hf_refresh_readme_budget: int = Field(
+        1000, ge=0, le=1_000_000, validation_alias=_env("SHOULDERS_HF_REFRESH_README_BUDGET")
+    )
     log_format: Literal["auto", "json", "console"] = Field(
         "auto", validation_alias=_env("SHOULDERS_LOG_FORMAT")
     )

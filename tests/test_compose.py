@@ -26,14 +26,16 @@ from tests.support import REPO_ROOT
 
 COMPOSE = REPO_ROOT / "docker-compose.yml"
 # Read only by the ingest service's shell loop, not by Shoulders itself.
-COMPOSE_ONLY = {"SHOULDERS_INGEST_INTERVAL"}
+COMPOSE_ONLY = {"SHOULDERS_INGEST_INTERVAL", "SHOULDERS_HUB_REFRESH_INTERVAL"}
 # Where compose deliberately differs from the code's (development) defaults: it is a deployment.
 DEPLOYMENT_DEFAULTS = {"SHOULDERS_ENV": "production"}
 # `${NAME}` or `${NAME:-default}`; `$${NAME}` is escaped for the container's shell and skipped.
 INTERPOLATION = re.compile(r"(?<!\$)\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}")
 # The `shoulders` commands the compose file runs: each must exist and accept the arguments
 # given there, so renaming a command or an option breaks this test, not a user's deployment.
-REQUIRED_COMMANDS = {("serve",), ("up",)}  # the scheduled ingest runs the main job
+# The scheduled ingest runs the main job; the hub refresh `ingest --hf-refresh` / `--hf-all`.
+REQUIRED_COMMANDS = {("serve",), ("up",), ("ingest",)}
+SHOULDERS_SERVICES = ("api", "ingest", "hub-refresh")
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +48,7 @@ def compose() -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def services(compose: dict[str, Any]) -> dict[str, dict[str, Any]]:
     found = compose["services"]
-    assert set(found) == {"neo4j", "api", "ingest"}
+    assert set(found) == {"neo4j", *SHOULDERS_SERVICES}
     return dict(found)
 
 
@@ -54,7 +56,7 @@ def test_shoulders_services_use_only_real_setting_names(
     services: dict[str, dict[str, Any]],
 ) -> None:
     names = set(env_names().values())
-    for service in ("api", "ingest"):
+    for service in SHOULDERS_SERVICES:
         unknown = set(services[service]["environment"]) - names - COMPOSE_ONLY
         assert not unknown, f"{service}: not settings in shoulders/settings.py: {sorted(unknown)}"
 
@@ -78,7 +80,7 @@ def test_shoulders_services_environment_is_valid_settings(
     services: dict[str, dict[str, Any]],
 ) -> None:
     names = set(env_names().values())
-    for service in ("api", "ingest"):
+    for service in SHOULDERS_SERVICES:
         env = {k: _resolve(str(v)) for k, v in services[service]["environment"].items() if v}
         settings = Settings.model_validate({k: v for k, v in env.items() if k in names})
         assert settings.bolt_host == "neo4j", "the API and ingest reach Neo4j by service name"
@@ -138,7 +140,7 @@ def test_api_healthcheck_probes_a_route_the_api_serves(
 def test_shoulders_services_wait_for_a_healthy_neo4j(
     compose: dict[str, Any], services: dict[str, dict[str, Any]]
 ) -> None:
-    for service in ("api", "ingest"):
+    for service in SHOULDERS_SERVICES:
         assert services[service]["depends_on"] == {"neo4j": {"condition": "service_healthy"}}
         assert services[service]["image"] == "shoulders:local"
         assert services[service]["build"] == "."
@@ -167,6 +169,22 @@ def test_ingest_loop_sleeps_the_interval(services: dict[str, dict[str, Any]]) ->
     assert services["ingest"]["environment"]["SHOULDERS_INGEST_INTERVAL"].startswith(
         "${SHOULDERS_INGEST_INTERVAL:-"
     )
+
+
+def test_hub_refresh_is_opt_in_and_bootstraps_when_no_walk_has_finished(
+    services: dict[str, dict[str, Any]],
+) -> None:
+    refresh = services["hub-refresh"]
+    assert refresh["profiles"] == ["hub"]  # `docker compose up` alone does not list the Hub
+    script = refresh["command"][-1]
+    assert 'sleep "$${SHOULDERS_HUB_REFRESH_INTERVAL}"' in script
+    # Exit 2 is the refresh's "no watermark": the only case the bootstrap runs instead.
+    assert _invocations(services)[("ingest",)] == [
+        ["ingest", "--hf-refresh"],
+        ["ingest", "--hf-all"],
+    ]
+    assert '[ "$$code" -eq 2 ]' in script
+    assert "ingest-reports:/var/lib/shoulders/reports" in refresh["volumes"]
 
 
 def test_compose_binary_accepts_the_file() -> None:
@@ -236,7 +254,7 @@ def _shoulders_invocations(command: list[str] | str) -> list[list[str]]:
 def _invocations(services: dict[str, dict[str, Any]]) -> dict[tuple[str, ...], list[list[str]]]:
     """Command path (the words before the first option) -> the argument lists using it."""
     found: dict[tuple[str, ...], list[list[str]]] = {}
-    for service in ("api", "ingest"):
+    for service in SHOULDERS_SERVICES:
         for args in _shoulders_invocations(services[service]["command"]):
             words = tuple(itertools.takewhile(lambda a: not a.startswith("-"), args))
             found.setdefault(words, []).append(args)

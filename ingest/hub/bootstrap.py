@@ -20,9 +20,9 @@ from neo4j import Driver
 from neo4j.exceptions import DriverError, Neo4jError
 
 from ingest.http import HttpClient, HttpError
-from ingest.hub import checkpoint
+from ingest.hub import checkpoint, watermark
 from ingest.hub.adapt import BadItem, model_from_item, records
-from ingest.hub.listing import Page, first_url, pages
+from ingest.hub.listing import Page, first_url, newest, pages
 from ingest.hub.progress import Progress
 from ingest.job import replaying
 from ingest.loader import Loader
@@ -145,6 +145,7 @@ def _walk(
         report.edges_written += counts.relationships_created
         point.pages += 1
         point.models += len(page.items)
+        point.newest = watermark.latest(point.newest, newest(page.items))
         point.next_url = checkpoint.relative(page.next_url, endpoint) if page.next_url else None
         point.status = "running" if page.next_url else "done"
         checkpoint.save(driver, database, point, utc_now())
@@ -162,7 +163,21 @@ def _walk(
             result.walk = dict(vars(point))
             return False
     result.walk = dict(vars(point))
+    _set_watermark(driver, database, point, report.run_id)
     return True
+
+
+def _set_watermark(
+    driver: Driver, database: str, point: checkpoint.Checkpoint, run_id: str
+) -> None:
+    """Where the first daily refresh stops: the latest change listed, but no later than
+    the walk's start (a model listed early and changed during the walk is newer than that)."""
+    if point.newest is None:
+        return
+    moment = watermark.parse(point.newest)
+    if point.started_at:
+        moment = min(moment, watermark.parse(point.started_at))
+    watermark.save(driver, database, moment, run_id, utc_now())
 
 
 def map_page(

@@ -25,9 +25,9 @@ from neo4j.exceptions import DriverError, Neo4jError
 from ingest.bulk.admin_import import BulkImportError, holds_entities, run_import
 from ingest.bulk.csv_files import CsvSnapshot
 from ingest.http import HttpClient, HttpError
-from ingest.hub import checkpoint
+from ingest.hub import checkpoint, watermark
 from ingest.hub.bootstrap import SEED, HubRequest, HubResult, map_page
-from ingest.hub.listing import Page, first_url, pages
+from ingest.hub.listing import Page, first_url, newest, pages
 from ingest.hub.prefetch import ahead
 from ingest.hub.progress import Progress
 from ingest.hub.spool import Cursor, Spool, SpoolBusy
@@ -97,12 +97,15 @@ def _walk(
     public = settings.hf_endpoint.rstrip("/")  # records name the Hub, even under --replay
     cursor = spool.cursor() or Cursor(None)
     result.resumed_at_page = cursor.pages
+    latest: str | None = None  # the newest lastModified listed: the refresh's watermark
     for number, items in enumerate(spool.saved_pages(cursor), start=1):
         batch, _ = map_page(Page(f"spool:{number}", items, None), public, report)
         csv.add(batch)
+        latest = watermark.latest(latest, newest(items))
     progress.pages, progress.models = cursor.pages, cursor.models
     cursor.runs = [*cursor.runs, report.run_id]
     if cursor.pages and cursor.next_url is None:
+        result.walk = vars(cursor) | {"status": "done", "newest": latest}
         return True  # the walk was done; the import is what failed
     with (
         replaying(settings, request.replay) as s,
@@ -119,6 +122,7 @@ def _walk(
                 spool.save(cursor, page.items)
                 batch, _ = map_page(page, public, report)
                 csv.add(batch)
+                latest = watermark.latest(latest, newest(page.items))
                 report.bump(hf_client.SERVICE, "pages")
                 limit = http.rate_limits.get(hf_client.SERVICE)
                 if limit is not None and limit.quota:
@@ -137,7 +141,7 @@ def _walk(
                     return False
         finally:
             report.http = http.stats.as_dict()
-    result.walk = vars(cursor) | {"status": "done"}
+    result.walk = vars(cursor) | {"status": "done", "newest": latest}
     return True
 
 
@@ -169,5 +173,11 @@ def _import(server: LocalNeo4j, csv: CsvSnapshot, request: HubRequest, result: H
             runs=list(walked.get("runs", [])),
         )
         checkpoint.save(driver, database, point, utc_now())
+        if walked.get("newest"):
+            # As after a walk through the loader, but from this run's start: a resumed walk's
+            # first start is not kept in the spool.
+            moment = watermark.parse(str(walked["newest"]))
+            moment = min(moment, watermark.parse(report.started_at))
+            watermark.save(driver, database, moment, report.run_id, utc_now())
     # From the last page to a serving graph: what the walk's pace does not include.
     result.walk["import_s"] = round(time.perf_counter() - began, 1)

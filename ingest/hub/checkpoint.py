@@ -28,6 +28,7 @@ class Checkpoint:
     status: str = "running"  # running | done
     started_at: str | None = None
     runs: list[str] = field(default_factory=list)
+    newest: str | None = None  # the latest lastModified listed so far (the refresh's watermark)
 
     @property
     def resumed(self) -> bool:
@@ -51,6 +52,7 @@ def load(driver: Driver, database: str, name: str = WALK) -> Checkpoint | None:
         status=str(props.get("status") or "running"),
         started_at=props.get("started_at"),
         runs=list(props.get("runs") or []),
+        newest=props.get("newest"),
     )
 
 
@@ -65,6 +67,7 @@ def save(driver: Driver, database: str, checkpoint: Checkpoint, now: str) -> Non
             "status": checkpoint.status,
             "started_at": checkpoint.started_at,
             "runs": checkpoint.runs,
+            "newest": checkpoint.newest,
             "updated_at": now,
         },
         database_=database,

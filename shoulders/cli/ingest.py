@@ -19,6 +19,7 @@ from ingest.runs import ExitCode, RunReport
 from schema import keys
 from shoulders import logs
 from shoulders.cli.hf_all import run as run_hf_all
+from shoulders.cli.hf_refresh import run as run_hf_refresh
 from shoulders.settings import BUNDLED_RECORDINGS, HfReadme, Settings, load_settings_or_exit
 
 _AGE = re.compile(r"^(\d+)([smhd])$")
@@ -179,6 +180,26 @@ def ingest(
         int | None,
         typer.Option(min=1, help="--hf-all: stop after this many pages (the next run resumes)"),
     ] = None,
+    hf_refresh: Annotated[
+        bool,
+        typer.Option(
+            "--hf-refresh",
+            help="The daily refresh: models changed since the last --hf-all or --hf-refresh "
+            "(the listing sorted by lastModified, down to the watermark; see docs/operations.md)",
+        ),
+    ] = False,
+    since: Annotated[
+        str | None,
+        typer.Option(help="--hf-refresh: start from this date (ISO 8601) instead of the watermark"),
+    ] = None,
+    readme_budget: Annotated[
+        int | None,
+        typer.Option(
+            min=0,
+            help="--hf-refresh: README requests at most (default: "
+            "SHOULDERS_HF_REFRESH_README_BUDGET)",
+        ),
+    ] = None,
     bulk: Annotated[
         bool,
         typer.Option(
@@ -190,6 +211,21 @@ def ingest(
 ) -> None:
     """Crawl what the seeds stand on into the graph (exit 0 ok, 3 partial, 1 failed, 4 busy)."""
     settings = load_settings_or_exit()
+    if hf_all and hf_refresh:
+        typer.echo("error: give --hf-all or --hf-refresh, not both", err=True)
+        raise typer.Exit(int(ExitCode.USAGE))
+    if hf_refresh:
+        if seed or hf_author:
+            typer.echo(
+                "error: --hf-refresh reads the listing; give no --seed or --hf-author", err=True
+            )
+            raise typer.Exit(int(ExitCode.USAGE))
+        folder = replay_folder(replay)
+        code = run_hf_refresh(
+            settings, folder, since, readme_budget, sweep_max_share, force, report
+        )
+        sys.stdout.flush()
+        raise typer.Exit(int(code))
     if hf_all:
         if seed or hf_author:
             typer.echo("error: --hf-all lists every model; give no --seed or --hf-author", err=True)

@@ -13,12 +13,21 @@ from ingest.sources.hf.client import HfClient
 from ingest.sources.hf.mapper import CardClaims, extract_claims, map_dataset, map_model
 from ingest.sources.hf.payloads import Card, HfDataset, HfModel
 from schema import keys
-from shoulders.settings import Settings
+from shoulders.settings import HfReadme, Settings
 
 SOURCE = "hf"
 #: Cards past this many characters are read only that far: real cards are tens of kB, and
 #: a runaway README must not hold the crawl (the prose patterns run over every line).
 MAX_CARD_CHARS = 1_000_000
+
+
+def reads_readme(policy: HfReadme, claims: CardClaims) -> bool:
+    """Is the README worth its request? The one rule for the seed crawl and the daily refresh.
+
+    ``unexplained``: a declared base explains the lineage; the README would add prose
+    evidence, papers and code links at the price of one request per model.
+    """
+    return policy == "always" or not claims.declares_base
 
 
 class HfSource(Source):
@@ -129,7 +138,7 @@ class HfSource(Source):
         warnings: list[str] = []
         card: Card | None = None
         claims = extract_claims(model)  # once; the README's prose is added to it when read
-        if not self._reads_readme(claims):
+        if not reads_readme(self.settings.hf_readme, claims):
             counts = {"readme_skipped": 1}
         else:
             counts = {"readme_read": 1}
@@ -157,11 +166,6 @@ class HfSource(Source):
             warnings=warnings + mapped.warnings,
             counts=counts,
         )
-
-    def _reads_readme(self, claims: CardClaims) -> bool:
-        # `unexplained`: a declared base explains the lineage; the README would add prose
-        # evidence, papers and code links at the price of one request per model.
-        return self.settings.hf_readme == "always" or not claims.declares_base
 
     def _from_dataset(
         self, key: str, dataset: HfDataset, client: HfClient, stamp: Stamp
