@@ -167,7 +167,7 @@ def run_hf_refresh(
                 finally:
                     report.http = http.stats.as_dict()
             swept = sweep(driver, database, max_share=request.sweep_max_share, force=request.force)
-            report.swept_edges = swept.deleted
+            report.swept_edges = swept.retracted
             report.sweep = swept.describe(request.sweep_max_share)
             if swept.refused:
                 report.warnings.append(report.sweep)
