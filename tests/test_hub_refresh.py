@@ -95,12 +95,14 @@ def test_a_refresh_writes_only_the_changed_models_and_ends_with_a_fresh_bootstra
     assert report.swept_edges > 0  # re-declared bases and licences withdrew edges
     assert stats.watermark == watermark.iso(CHANGED + timedelta(seconds=44))
     assert _watermark(graph, settings) == stats.watermark
-    refreshed = canonical_dump(graph, db)
+    refreshed = canonical_dump(graph, db, live=True)
     assert refreshed != before
+    history = sorted(set(canonical_dump(graph, db)) - set(refreshed))
+    assert history and all('"RETRACTED"' in line for line in history)  # kept, not deleted
 
     graph.execute_query("MATCH (n) WHERE NOT n:ShouldersTestSentinel DETACH DELETE n", database_=db)
     run_hf_all(settings, HubRequest(replay=changed_listing, expected=MODELS))
-    fresh = canonical_dump(graph, db)
+    fresh = canonical_dump(graph, db, live=True)
     assert refreshed == fresh, sorted(set(refreshed) ^ set(fresh))[:6]
 
 
@@ -212,11 +214,11 @@ def test_a_stopped_refresh_keeps_the_watermark_and_a_rerun_takes_a_model_listed_
     assert again.report.status == "success", again.report.warnings
     assert (again.stats.changed, again.stats.duplicates, again.stats.listing_requests) == (45, 1, 2)
     assert _watermark(graph, settings) == watermark.iso(CHANGED + timedelta(seconds=44))
-    refreshed = canonical_dump(graph, db)
+    refreshed = canonical_dump(graph, db, live=True)
 
     graph.execute_query("MATCH (n) WHERE NOT n:ShouldersTestSentinel DETACH DELETE n", database_=db)
     run_hf_all(settings, HubRequest(replay=changed_listing, expected=MODELS))
-    assert refreshed == canonical_dump(graph, db)
+    assert refreshed == canonical_dump(graph, db, live=True)
 
 
 def test_a_listing_whose_cursor_leads_back_stops_the_refresh_instead_of_looping(

@@ -12,7 +12,7 @@ from typing import Any
 
 from neo4j import Driver
 
-from schema.vocabulary import ENTITY
+from schema.vocabulary import ENTITY, RETRACTED
 
 VOLATILE = frozenset(
     {
@@ -26,15 +26,26 @@ def _clean(props: dict[str, Any]) -> dict[str, Any]:
     return {k: props[k] for k in sorted(props) if k not in VOLATILE}
 
 
-def canonical_dump(driver: Driver, database: str) -> list[str]:
-    """One sorted JSON line per node and per relationship."""
+def canonical_dump(driver: Driver, database: str, *, live: bool = False) -> list[str]:
+    """One sorted JSON line per node and per relationship.
+
+    ``live``: the graph as it stands, without the retraction history (``RETRACTED`` edges,
+    and references only they still name): what a fresh load of today's upstream gives.
+    """
+    history = f"type(r) = '{RETRACTED}'"
+    only_named_by_history = (
+        f"n.status = 'referenced' AND NOT EXISTS {{ (n)-[r]-() WHERE NOT {history} }}"
+    )
     nodes, _, _ = driver.execute_query(
-        f"MATCH (n:{ENTITY}) RETURN labels(n) AS labels, properties(n) AS props",
+        f"MATCH (n:{ENTITY}) "
+        + (f"WHERE NOT ({only_named_by_history}) " if live else "")
+        + "RETURN labels(n) AS labels, properties(n) AS props",
         database_=database,
     )
     rels, _, _ = driver.execute_query(
         f"MATCH (a:{ENTITY})-[r]->(b:{ENTITY}) "
-        "RETURN a.key AS start, type(r) AS type, b.key AS end, properties(r) AS props",
+        + (f"WHERE NOT {history} " if live else "")
+        + "RETURN a.key AS start, type(r) AS type, b.key AS end, properties(r) AS props",
         database_=database,
     )
     lines = [
