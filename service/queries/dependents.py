@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from schema.vocabulary import ENTITY, Rel
+from service.queries.direct_dependents import SCAN_MIN_DEGREE, direct_page
 from service.queries.entities import entities_by_keys
 from service.queries.filters import EdgeFilter, rel_types
 from service.queries.reader import Reader, ReadTx
@@ -43,20 +44,6 @@ def _level(flt: EdgeFilter, by_id: bool) -> str:
         f"WHERE {flt.where} "
         "WITH b, min(a.key) AS through, collect(DISTINCT type(r)) AS rels "
         "RETURN collect([b.key, elementId(b), through, rels]) AS rows"
-    )
-
-
-def _direct_page(flt: EdgeFilter) -> str:
-    # Top-k of the direct dependents by key, then the relations of those k only.
-    # ``b`` has no label test: only entities have edges into an entity, and the test
-    # costs a node read per dependent.
-    return (
-        f"MATCH (a:{ENTITY} {{key: $root}})<-[r:{rel_types(flt.relations)}]-(b) "
-        f"WHERE {flt.where} AND b <> a AND b.key > $after "
-        "WITH DISTINCT a, b WITH a, b, b.key AS key ORDER BY key LIMIT $limit "
-        f"CALL (a, b) {{ MATCH (b)-[r:{rel_types(flt.relations)}]->(a) WHERE {flt.where} "
-        "RETURN collect(DISTINCT type(r)) AS rels } "
-        "RETURN collect([key, elementId(b), rels]) AS rows"
     )
 
 
@@ -106,26 +93,19 @@ async def dependents_page(
     budget: int,
     after: Position | None,
     size: int,
+    scan_min_degree: int = SCAN_MIN_DEGREE,
 ) -> DependentsPage | None:
     """One page after ``after``; None if no such root."""
 
     async def work(tx: ReadTx) -> DependentsPage | None:
         if after is None or after[0] == 1:
-            rows = await tx.table(
-                _direct_page(flt),
-                root=root_key,
-                after=after[1] if after else "",
-                limit=size + 1,
-                **flt.params(),
+            direct = await direct_page(
+                tx, root_key, flt, after[1] if after else "", size + 1, scan_min_degree
             )
-            if len(rows) > size or max_depth == 1:
-                if not rows and root_key not in await entities_by_keys(tx, [root_key]):
-                    return None
-                direct = [
-                    Dependent(key, 1, root_key, tuple(sorted(Rel(x) for x in rels)), element_id)
-                    for key, element_id, rels in rows
-                ]
-                return DependentsPage(direct[:size], has_next=len(direct) > size)
+            if not direct.found:
+                return None
+            if len(direct.rows) > size or max_depth == 1:
+                return DependentsPage(direct.rows[:size], has_next=len(direct.rows) > size)
         # The page reaches past the direct dependents: which entities are at distance 2
         # depends on every one nearer, so this page costs the walk.
         found = await walk_downstream(tx, root_key, max_depth, flt, budget)
