@@ -10,6 +10,7 @@ so pages cross from distance 1 to 2; and a base model with fine-tunes and adapte
 from __future__ import annotations
 
 import asyncio
+import itertools
 from collections.abc import Iterator
 
 import pytest
@@ -20,6 +21,7 @@ from ingest.records import EdgeRecord, Evidence, NodeRecord, Provenance, RecordB
 from schema import keys
 from schema.vocabulary import Label, Method, Rel
 from service.queries.dependents import Position, dependents, dependents_page
+from service.queries.dependents_count import DependentCounts, count_dependents
 from service.queries.filters import EdgeFilter
 from service.queries.reader import Reader
 from service.queries.rows import Dependent
@@ -203,3 +205,25 @@ def test_a_missing_root_is_none_on_both_paths(scan_graph: Driver, settings: Sett
             await driver.close()
 
     assert asyncio.run(go(NEVER)) is None and asyncio.run(go(ALWAYS)) is None
+
+
+@pytest.mark.parametrize(
+    "flt", FILTERS, ids=["all", "relations", "kinds", "declared", "confidence", "adapters"]
+)
+def test_the_counts_are_the_walks_within_and_past_the_budget(
+    scan_graph: Driver, settings: Settings, flt: EdgeFilter
+) -> None:
+    async def go() -> None:
+        driver = async_driver(settings)
+        try:
+            reader = Reader(driver, settings.neo4j_database)
+            for root, depth, budget in itertools.product((PAPER, BASE), (1, 2, 3), (100_000, 60)):
+                walked = await dependents(reader, root, depth, flt, budget)
+                counted = await count_dependents(reader, root, depth, flt, budget)
+                assert walked is not None and counted is not None
+                assert counted == DependentCounts.of(walked), (root, depth, budget)
+            assert await count_dependents(reader, "hf:model:no/such", 3, flt, 10) is None
+        finally:
+            await driver.close()
+
+    asyncio.run(go())
