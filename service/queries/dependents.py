@@ -4,9 +4,10 @@ Hub-scale entities (a base with 57 000 fine-tunes, PyTorch) have very many depen
 so a page must not cost the whole walk. The order is (distance, key): the same on every
 rebuild of the graph, and a cursor made of those two stays valid between requests even
 when the graph changes. A page of direct dependents is one top-k query over their keys
-(about 110 ms for 57 000 on the benchmark machine, where the whole walk takes 1.4 s);
-a page further out needs every nearer dependent, so it costs the walk. The counts need
-the whole walk too and are computed only when asked for.
+for a small root, and for a root of Hub-scale degree an ordered scan of the dependents'
+key indexes that stops after the page (``direct_dependents``); a page further out needs
+every nearer dependent, so it costs the walk. The counts need every dependent too, but
+not their order: ``dependents_count`` walks element ids only, when they are asked for.
 """
 
 from __future__ import annotations

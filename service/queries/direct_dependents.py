@@ -61,7 +61,14 @@ def _head(flt: EdgeFilter) -> str:
         "WITH DISTINCT a, b WITH a, b, b.key AS key ORDER BY key LIMIT $limit "
         + _relations(flt)
         + "RETURN collect([key, elementId(b), rels]) AS rows } "
-        "RETURN elementId(a) AS id, labels(a) AS labels, degrees, degree, rows"
+        # Entities per label, for the scan's caps: counts of a label alone come from the
+        # count store (no node is read).
+        + " ".join(
+            f"CALL () {{ MATCH (n:{x.value}) RETURN count(n) AS n{x.value} }}" for x in Label
+        )
+        + " RETURN elementId(a) AS id, labels(a) AS labels, degrees, degree, rows, {"
+        + ", ".join(f"{x.value}: n{x.value}" for x in Label)
+        + "} AS sizes"
     )
 
 
@@ -82,15 +89,6 @@ def _scan(flt: EdgeFilter, labels: list[Label]) -> str:
         )
     parts.append("RETURN [" + ", ".join(f"rows{i}" for i in range(len(labels))) + "] AS rows")
     return "".join(parts)
-
-
-def _label_counts(labels: list[Label]) -> str:
-    # Counts of a label alone come from the count store: no node is read.
-    calls = " ".join(
-        f"CALL () {{ MATCH (n:{label.value}) RETURN count(n) AS c{i} }}"
-        for i, label in enumerate(labels)
-    )
-    return calls + " RETURN [" + ", ".join(f"c{i}" for i in range(len(labels))) + "] AS rows"
 
 
 def scan_labels(
@@ -143,10 +141,9 @@ async def direct_page(
     by_label = scan_labels(list(row["labels"]), dict(row["degrees"]), flt)
     labels = sorted(by_label)
     if labels:
-        sizes = await tx.table(_label_counts(labels))
         caps = [
-            max(SCAN_MIN_CAP, SCAN_SLACK * limit * int(n) // max(1, by_label[label]))
-            for label, n in zip(labels, sizes, strict=True)
+            max(SCAN_MIN_CAP, SCAN_SLACK * limit * int(row["sizes"][x.value]) // by_label[x])
+            for x in labels
         ]
         per_label = await tx.table(
             _scan(flt, labels), id=row["id"], after=after, limit=limit, caps=caps, **params
