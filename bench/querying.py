@@ -24,7 +24,8 @@ from service import limits
 from service.export import render as render_export
 from service.export.source import export_source
 from service.licensing.answers import assess_openness, check_licences
-from service.queries.dependents import dependents, dependents_page
+from service.queries.dependents import dependents_page
+from service.queries.dependents_count import count_dependents
 from service.queries.entities import load_entities
 from service.queries.explain import explain
 from service.queries.filters import EdgeFilter
@@ -157,8 +158,8 @@ def dependents_call(key: str, counts: bool = False) -> Call:
             return 0, False
         size, cut = len(page.items), False
         if counts:
-            found = await dependents(reader, key, 3, EdgeFilter(), limits.DEPENDENTS_BUDGET)
-            size, cut = (len(found.items), found.truncated) if found else (0, False)
+            found = await count_dependents(reader, key, 3, EdgeFilter(), limits.DEPENDENTS_BUDGET)
+            size, cut = (found.total, found.truncated) if found else (0, False)
         await load_entities(reader, [d.key for d in page.items])
         return size, cut
 

@@ -15,11 +15,10 @@ from schema.vocabulary import Label, Rel
 from service import cursors, ids, limits, moments
 from service.context import Info
 from service.errors import BadUserInput, NotFound
-from service.queries.dependents import dependents as walk_dependents
 from service.queries.dependents import dependents_page
+from service.queries.dependents_count import DependentCounts, count_dependents
 from service.queries.explain import explain as shortest_chains
 from service.queries.filters import ALL_RELATIONS, EdgeFilter
-from service.queries.rows import Dependents as DependentsRow
 from service.queries.walk import DEFAULT_FAN_OUT_DEPTH, Budget, stands_on
 from service.types.dependents import Dependent, DependentsConnection, Summary
 from service.types.enums import Kind, Relation
@@ -145,8 +144,8 @@ class LineageQuery:
         if page is None:
             raise NotFound(f"no entity with key {root!r}", key=root)
 
-        async def walk() -> DependentsRow:
-            found = await walk_dependents(reader, root, depth, flt, limits.DEPENDENTS_BUDGET)
+        async def walk() -> DependentCounts:
+            found = await count_dependents(reader, root, depth, flt, limits.DEPENDENTS_BUDGET)
             if found is None:  # deleted between the page and the counts
                 raise NotFound(f"no entity with key {root!r}", key=root)
             return found
@@ -161,7 +160,7 @@ class LineageQuery:
             for d in page.items
         ]
         return DependentsConnection(
-            summary=Summary(walk, page.walked),
+            summary=Summary(walk, None if page.walked is None else DependentCounts.of(page.walked)),
             edges=edges,
             page_info=PageInfo(
                 has_next_page=page.has_next,

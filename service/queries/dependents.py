@@ -4,9 +4,10 @@ Hub-scale entities (a base with 57 000 fine-tunes, PyTorch) have very many depen
 so a page must not cost the whole walk. The order is (distance, key): the same on every
 rebuild of the graph, and a cursor made of those two stays valid between requests even
 when the graph changes. A page of direct dependents is one top-k query over their keys
-(about 110 ms for 57 000 on the benchmark machine, where the whole walk takes 1.4 s);
-a page further out needs every nearer dependent, so it costs the walk. The counts need
-the whole walk too and are computed only when asked for.
+for a small root, and for a root of Hub-scale degree an ordered scan of the dependents'
+key indexes that stops after the page (``direct_dependents``); a page further out needs
+every nearer dependent, so it costs the walk. The counts need every dependent too, but
+not their order: ``dependents_count`` walks element ids only, when they are asked for.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from schema.vocabulary import ENTITY, Rel
+from service.queries.direct_dependents import SCAN_MIN_DEGREE, direct_page
 from service.queries.entities import entities_by_keys
 from service.queries.filters import EdgeFilter
 from service.queries.reader import Reader, ReadTx
@@ -43,20 +45,6 @@ def _level(flt: EdgeFilter, by_id: bool) -> str:
         f"WHERE {flt.where} "
         f"WITH b, min(a.key) AS through, collect(DISTINCT {flt.rel}) AS rels "
         "RETURN collect([b.key, elementId(b), through, rels]) AS rows"
-    )
-
-
-def _direct_page(flt: EdgeFilter) -> str:
-    # Top-k of the direct dependents by key, then the relations of those k only.
-    # ``b`` has no label test: only entities have edges into an entity, and the test
-    # costs a node read per dependent.
-    return (
-        f"MATCH (a:{ENTITY} {{key: $root}})<-[r:{flt.types}]-(b) "
-        f"WHERE {flt.where} AND b <> a AND b.key > $after "
-        "WITH DISTINCT a, b WITH a, b, b.key AS key ORDER BY key LIMIT $limit "
-        f"CALL (a, b) {{ MATCH (b)-[r:{flt.types}]->(a) WHERE {flt.where} "
-        f"RETURN collect(DISTINCT {flt.rel}) AS rels }} "
-        "RETURN collect([key, elementId(b), rels]) AS rows"
     )
 
 
@@ -106,26 +94,19 @@ async def dependents_page(
     budget: int,
     after: Position | None,
     size: int,
+    scan_min_degree: int = SCAN_MIN_DEGREE,
 ) -> DependentsPage | None:
     """One page after ``after``; None if no such root."""
 
     async def work(tx: ReadTx) -> DependentsPage | None:
         if after is None or after[0] == 1:
-            rows = await tx.table(
-                _direct_page(flt),
-                root=root_key,
-                after=after[1] if after else "",
-                limit=size + 1,
-                **flt.params(),
+            direct = await direct_page(
+                tx, root_key, flt, after[1] if after else "", size + 1, scan_min_degree
             )
-            if len(rows) > size or max_depth == 1:
-                if not rows and root_key not in await entities_by_keys(tx, [root_key]):
-                    return None
-                direct = [
-                    Dependent(key, 1, root_key, tuple(sorted(Rel(x) for x in rels)), element_id)
-                    for key, element_id, rels in rows
-                ]
-                return DependentsPage(direct[:size], has_next=len(direct) > size)
+            if not direct.found:
+                return None
+            if len(direct.rows) > size or max_depth == 1:
+                return DependentsPage(direct.rows[:size], has_next=len(direct.rows) > size)
         # The page reaches past the direct dependents: which entities are at distance 2
         # depends on every one nearer, so this page costs the walk.
         found = await walk_downstream(tx, root_key, max_depth, flt, budget)

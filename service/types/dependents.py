@@ -16,8 +16,8 @@ import strawberry
 
 from service.context import Info
 from service.errors import NotFound
+from service.queries.dependents_count import DependentCounts
 from service.queries.rows import Dependent as DependentRow
-from service.queries.rows import Dependents as DependentsRow
 from service.types.convert import to_entity
 from service.types.edge import Edge
 from service.types.entity import Entity
@@ -54,13 +54,13 @@ class Summary:
     """The whole walk behind the counts: started by the first count field, shared by all."""
 
     def __init__(
-        self, walk: Callable[[], Awaitable[DependentsRow]], walked: DependentsRow | None = None
+        self, walk: Callable[[], Awaitable[DependentCounts]], walked: DependentCounts | None = None
     ) -> None:
         self._walk = walk
         self._walked = walked  # a page past the direct dependents walked them all already
-        self._task: asyncio.Task[DependentsRow] | None = None
+        self._task: asyncio.Task[DependentCounts] | None = None
 
-    async def get(self) -> DependentsRow:
+    async def get(self) -> DependentCounts:
         if self._walked is not None:
             return self._walked
         if self._task is None:
@@ -79,7 +79,7 @@ class DependentsConnection:
 
     @resolver(description="Every dependent within maxDepth (walks them all).")
     async def total_count(self) -> int:
-        return len((await self.summary.get()).items)
+        return (await self.summary.get()).total
 
     @resolver(
         description="Dependents per relation (one dependent may count under several; "
