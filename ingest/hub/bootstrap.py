@@ -60,19 +60,35 @@ class HubResult:
     walk: dict[str, Any] = field(default_factory=dict)
 
 
-def run_hf_all(
-    settings: Settings,
-    request: HubRequest,
-    on_progress: Callable[[Progress], None] | None = None,
-) -> HubResult:
+def new_result(request: HubRequest) -> HubResult:
+    """A whole-Hub walk's report and progress, before anything is asked."""
     report = RunReport(
         run_id=new_run_id(),
         started_at=utc_now(),
         seeds=[SEED],
         mode="replay" if request.replay else "live",
     )
-    progress = Progress(request.expected)
-    result = HubResult(report, progress)
+    return HubResult(report, Progress(request.expected))
+
+
+def sweep_into(
+    report: RunReport, driver: Driver, database: str, max_share: float, force: bool
+) -> None:
+    """The guarded sweep at the end of a walk, its outcome written into ``report``."""
+    swept = sweep(driver, database, max_share=max_share, force=force)
+    report.swept_edges = swept.retracted
+    report.sweep = swept.describe(max_share)
+    if swept.refused:
+        report.warnings.append(report.sweep)
+
+
+def run_hf_all(
+    settings: Settings,
+    request: HubRequest,
+    on_progress: Callable[[Progress], None] | None = None,
+) -> HubResult:
+    result = new_result(request)
+    report = result.report
     with replaying(settings, request.replay) as s, db.driver(s) as driver:
         database = s.neo4j_database
         lock = begin_run(driver, database, report, s.lock_stale_after)
@@ -91,13 +107,7 @@ def run_hf_all(
                 finally:
                     report.http = http.stats.as_dict()
             if finished:
-                swept = sweep(
-                    driver, database, max_share=request.sweep_max_share, force=request.force
-                )
-                report.swept_edges = swept.retracted
-                report.sweep = swept.describe(request.sweep_max_share)
-                if swept.refused:
-                    report.warnings.append(report.sweep)
+                sweep_into(report, driver, database, request.sweep_max_share, request.force)
             report.status = "partial" if report.failed or not finished else "success"
         except HttpError as exc:
             # The Hub stopped answering: the checkpoint holds the last page; re-run to resume.

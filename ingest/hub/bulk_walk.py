@@ -26,13 +26,13 @@ from ingest.bulk.admin_import import BulkImportError, holds_entities, run_import
 from ingest.bulk.csv_files import CsvSnapshot
 from ingest.http import HttpClient, HttpError
 from ingest.hub import checkpoint, watermark
-from ingest.hub.bootstrap import SEED, HubRequest, HubResult, map_page
+from ingest.hub.bootstrap import HubRequest, HubResult, map_page, new_result
 from ingest.hub.listing import Page, first_url, newest, pages
 from ingest.hub.prefetch import ahead
 from ingest.hub.progress import Progress
 from ingest.hub.spool import Cursor, Spool, SpoolBusy
 from ingest.job import replaying
-from ingest.runs import RunReport, new_run_id, record_run
+from ingest.runs import record_run
 from ingest.sources.base import utc_now
 from ingest.sources.hf import client as hf_client
 from schema import constraints
@@ -52,14 +52,8 @@ def run_hf_all_bulk(
     request: HubRequest,
     on_progress: Callable[[Progress], None] | None = None,
 ) -> HubResult:
-    report = RunReport(
-        run_id=new_run_id(),
-        started_at=utc_now(),
-        seeds=[SEED],
-        mode="replay" if request.replay else "live",
-    )
-    progress = Progress(request.expected)
-    result = HubResult(report, progress)
+    result = new_result(request)
+    report = result.report
     server = LocalNeo4j(settings)
     spool = Spool(spool_folder(settings))
     try:

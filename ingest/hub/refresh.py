@@ -29,6 +29,7 @@ from neo4j.exceptions import DriverError, Neo4jError
 from ingest.http import HttpClient, HttpError, UpstreamError
 from ingest.hub import watermark
 from ingest.hub.adapt import BadItem, model_from_item
+from ingest.hub.bootstrap import sweep_into
 from ingest.hub.listing import REFRESH_QUERY, first_url, modified_at, newest, pages
 from ingest.job import replaying
 from ingest.loader import Loader
@@ -40,7 +41,6 @@ from ingest.sources.hf.client import HfClient
 from ingest.sources.hf.mapper import extract_claims, map_model
 from ingest.sources.hf.payloads import Card, HfModel
 from ingest.sources.hf.source import MAX_CARD_CHARS, reads_readme
-from ingest.sweep import sweep
 from schema import keys
 from shoulders import db
 from shoulders.settings import Settings
@@ -166,11 +166,7 @@ def run_hf_refresh(
                     walk.run(since)
                 finally:
                     report.http = http.stats.as_dict()
-            swept = sweep(driver, database, max_share=request.sweep_max_share, force=request.force)
-            report.swept_edges = swept.retracted
-            report.sweep = swept.describe(request.sweep_max_share)
-            if swept.refused:
-                report.warnings.append(report.sweep)
+            sweep_into(report, driver, database, request.sweep_max_share, request.force)
             # Finished: the next refresh starts where this one's first page began.
             moved = watermark.latest(stats.since, walk.first_newest)
             if moved is not None:
