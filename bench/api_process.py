@@ -17,6 +17,17 @@ import httpx
 
 from bench.memory import peak_rss_mib
 
+#: uvicorn closes a connection idle for 5 s. A client that keeps one longer may send a
+#: request just as the server closes it and get a ReadError: expire idle ones sooner.
+KEEPALIVE_EXPIRY_S = 2.0
+
+
+def api_client(url: str, timeout: float = 120.0) -> httpx.AsyncClient:
+    """The benchmark's HTTP client for an API started by :func:`serving`."""
+    return httpx.AsyncClient(
+        base_url=url, timeout=timeout, limits=httpx.Limits(keepalive_expiry=KEEPALIVE_EXPIRY_S)
+    )
+
 
 def free_port() -> int:
     with socket.socket() as s:

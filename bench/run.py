@@ -19,10 +19,8 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
-import httpx
-
-from bench import database
-from bench.api_process import serving
+from bench import database, results_io
+from bench.api_process import api_client, serving
 from bench.config import REPO_ROOT, BenchConfig
 from bench.crawling import CrawlResult
 from bench.fingerprint import differences, fingerprint, sample_keys
@@ -57,16 +55,23 @@ from tests.support.dump import canonical_dump
 
 #: Graphs up to this many records are compared whole (canonical dumps).
 DUMP_LIMIT = 400_000
+#: What a run has measured so far, rewritten at every step (in the workdir).
+PARTIAL = "results.partial.json"
 
 
 class Progress:
+    """Announces each step, and saves what the run has measured so far as the step begins:
+    a run that fails an hour in still leaves the figures of every step before."""
+
     def __init__(self, results: Results) -> None:
         self.results = results
         self.began = time.perf_counter()
+        self.partial = results.config.workdir / PARTIAL
 
     def __call__(self, phase: str) -> None:
         elapsed = time.perf_counter() - self.began
         self.results.load_average.append((phase, load_average()))
+        results_io.save(self.results, self.partial)
         print(f"[bench {elapsed:7.0f}s] {phase}", file=sys.stderr, flush=True)
 
 
@@ -223,17 +228,17 @@ def _mix(targets: Targets) -> list[Call]:
 
 
 async def _queries(
-    config: BenchConfig, settings: Settings, url: str, targets: Targets, step: Progress
-) -> QueryResults:
-    out = QueryResults(
-        top_base=targets.top_base,
-        top_base_fan_in=targets.top_base_fan_in,
-        roots=len(targets.roots),
-        median_chain=statistics.median(targets.chain_lengths) if targets.chain_lengths else 0,
-    )
+    config: BenchConfig,
+    settings: Settings,
+    url: str,
+    targets: Targets,
+    step: Progress,
+    out: QueryResults,
+) -> None:
+    """Each case is added to ``out`` as it ends, so a failure keeps those before it."""
     driver = async_driver(settings)
     try:
-        async with httpx.AsyncClient(base_url=url, timeout=120) as http:
+        async with api_client(url) as http:
             m = Measurer(driver, settings.neo4j_database, http, config.warm_every_call)
             for relations, label in (
                 (LINEAGE_ONLY, "model lineage"),
@@ -287,7 +292,6 @@ async def _queries(
                 )
     finally:
         await driver.close()
-    return out
 
 
 async def _load_over_http(
@@ -295,25 +299,28 @@ async def _load_over_http(
 ) -> Load:
     driver = async_driver(settings)  # the Measurer's raw side, unused here
     try:
-        async with httpx.AsyncClient(base_url=url, timeout=120) as http:
+        async with api_client(url) as http:
             m = Measurer(driver, settings.neo4j_database, http, config.warm_every_call)
             return await m.load(path, _mix(targets), config.concurrency, config.concurrency_seconds)
     finally:
         await driver.close()
 
 
-def query_phase(
-    config: BenchConfig, settings: Settings, targets: Targets, step: Progress
-) -> QueryResults:
+def query_phase(config: BenchConfig, settings: Settings, targets: Targets, step: Progress) -> None:
+    out = step.results.queries = QueryResults(
+        top_base=targets.top_base,
+        top_base_fan_in=targets.top_base_fan_in,
+        roots=len(targets.roots),
+        median_chain=statistics.median(targets.chain_lengths) if targets.chain_lengths else 0,
+    )
     with serving() as api:
-        out = asyncio.run(_queries(config, settings, api.url, targets, step))
+        asyncio.run(_queries(config, settings, api.url, targets, step, out))
         out.api_rss_mib = api.peak_rss_mib()
     # Issue #16: what a second uvicorn worker buys on this machine, the same mix.
     path = "GraphQL/HTTP, 2 uvicorn workers"
     step(f"Bench B: {config.concurrency} concurrent clients, {path}")
     with serving(timeout=120, workers=2) as api:
         out.loads.append(asyncio.run(_load_over_http(config, settings, api.url, targets, path)))
-    return out
 
 
 # --- the load test ----------------------------------------------------------------------------
@@ -346,12 +353,11 @@ def run(config: BenchConfig, command: str) -> Results:
     step("reset the database")
     database.reset(settings)
     results.crawling = crawl_phase(config, settings, step)
-    loading = sample_phase(config, settings, synth, step)
+    loading = results.loading = sample_phase(config, settings, synth, step)
     full_load_phase(config, settings, loading, step)
-    results.loading = loading
     with db.driver(settings) as driver:
         targets = choose(synth, driver, settings.neo4j_database, config.roots)
-    results.queries = query_phase(config, settings, targets, step)
+    query_phase(config, settings, targets, step)
     results.load_test = load_test_phase(config, targets, step)
     bulk_phase(config, settings, synth, loading, step)
     if config.quick:
