@@ -81,10 +81,15 @@ def _delete(driver: Driver, database: str) -> None:
         OpsLabel.HUB_LISTING.value,
     )
     with driver.session(database=database) as session:
+        # CALL ... IN TRANSACTIONS needs an implicit (auto-commit) transaction. Edges go
+        # first: DETACH DELETE of 2,000 nodes at once can take a package with 100,000
+        # dependents along and overrun the transaction memory limit.
+        session.run(
+            "MATCH ()-[r]->() CALL (r) { DELETE r } IN TRANSACTIONS OF 20000 ROWS"
+        ).consume()
         for label in labels:
-            # CALL ... IN TRANSACTIONS needs an implicit (auto-commit) transaction.
             session.run(
-                f"MATCH (n:{label}) CALL (n) {{ DETACH DELETE n }} IN TRANSACTIONS OF 2000 ROWS"
+                f"MATCH (n:{label}) CALL (n) {{ DELETE n }} IN TRANSACTIONS OF 20000 ROWS"
             ).consume()
 
 
