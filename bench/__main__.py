@@ -11,7 +11,7 @@ from bench import results_io
 from bench.config import BenchConfig
 from bench.database import NotOurDatabase
 from bench.report import write
-from bench.run import run
+from bench.run import requery, run
 from bench.shape import SIZES, Shape
 from bench.synth import Synth
 from ingest.bulk.snapshot import write_snapshot
@@ -37,7 +37,26 @@ def main(argv: list[str] | None = None) -> int:
         metavar="RESULTS_JSON",
         help="only write the page again from a run's recorded figures (its results.json)",
     )
+    parser.add_argument(
+        "--requery",
+        type=Path,
+        metavar="RESULTS_JSON",
+        help="only measure Bench B and the load test again, on the graph the run of "
+        "RESULTS_JSON left loaded, and write the page with the new query figures",
+    )
     args = parser.parse_args(argv)
+    command = "python -m bench" + "".join(
+        f" {a}" for a in (argv if argv is not None else sys.argv[1:])
+    )
+    if args.requery:
+        try:
+            results = requery(results_io.load(args.requery), command)
+        except NotOurDatabase as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        path = write(results, args.out or results.config.out)
+        print(f"wrote {path} (raw figures: {results_io.save(results, args.requery)})")
+        return 0
     if args.render:
         recorded = results_io.load(args.render)
         print(f"wrote {write(recorded, args.out or recorded.config.out)} from {args.render}")
@@ -51,9 +70,6 @@ def main(argv: list[str] | None = None) -> int:
     if args.size:
         config = BenchConfig(**{**asdict(config), "entities": SIZES[args.size]})
     config = config.with_paths(args.workdir, args.out)
-    command = "python -m bench" + "".join(
-        f" {a}" for a in (argv if argv is not None else sys.argv[1:])
-    )
     try:
         results = run(config, command)
     except NotOurDatabase as exc:

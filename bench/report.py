@@ -88,6 +88,18 @@ def reproduce(r: Results) -> list[str]:
         f"This page: `{r.command}`, started {r.started}, took **{r.seconds / 60:.1f} min**"
         f"{' (quick mode: small sizes, figures are a smoke test, not a measurement)' if r.config.quick else ''}.",
         "",
+        *requeried(r),
+    ]
+
+
+def requeried(r: Results) -> list[str]:
+    if not r.requeried:
+        return []
+    return [
+        f"Bench B and the load test were measured again by `{r.requery_command}` at "
+        f"{r.requeried} ({r.requery_seconds / 60:.1f} min), on the graph this run loaded: "
+        "their figures are from then, the loading and crawl figures from the run above.",
+        "",
     ]
 
 

@@ -63,3 +63,8 @@ class Results:
     crawling: CrawlResults = field(default_factory=CrawlResults)
     load_test: LoadTestResults | None = None  # None: a run from before the load test phase
     orchestrator_rss_mib: float | None = None
+    # ``python -m bench --requery``: Bench B and the load test measured again, on the graph
+    # this run loaded; when, by which command, and how long it took.
+    requeried: str = ""
+    requery_command: str = ""
+    requery_seconds: float = 0.0

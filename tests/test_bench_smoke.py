@@ -46,7 +46,26 @@ def test_quick_mode_writes_every_section(graph: Driver, tmp_path: Path) -> None:
     assert "requests per entity" in page
     assert "n/a" not in page.split("## Reproduce")[0], "a target was not measured"
     assert (tmp_path / "results.json").is_file()
+    # What the run measured so far is saved at each step: its last save is the last step's.
+    partial = json.loads((tmp_path / "results.partial.json").read_text())
+    assert partial["load_average"][-1][0] == "done" and partial["queries"]["cases"]
     _check_load_test(page, tmp_path)
+    _check_requery_refuses(tmp_path)
+
+
+def _check_requery_refuses(tmp_path: Path) -> None:
+    """A quick run leaves the database empty: measuring its queries again must refuse,
+    saying why, rather than time queries against a graph that is not there."""
+    done = subprocess.run(
+        [sys.executable, "-m", "bench", "--requery", str(tmp_path / "results.json")],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 2, done.stderr[-2000:]
+    assert "run the whole benchmark instead" in done.stderr
 
 
 def _bench(args: list[str], out: Path, timeout: int) -> str:
