@@ -450,7 +450,7 @@ def misses(verdicts: list[Verdict]) -> list[str]:
     names = " ".join(v.target for v in missed)
     lineage_met = any(v.met and "model lineage" in v.target for v in verdicts)
     ideas = []
-    if "dependents" in names:
+    if "dependents, first page, largest" in names:
         ideas.append(
             "*dependents of the largest base under 100 ms*: the page no longer walks the "
             "fan-in (see the fixes); what is left is reading every direct dependent's key to "
@@ -468,6 +468,21 @@ def misses(verdicts: list[Verdict]) -> list[str]:
             "round trips. Smaller defaults for citationDepth/dependencyDepth (0) would trade "
             "content for speed, which this page does not do silently."
             + (" The model-lineage question itself meets the target." if lineage_met else "")
+        )
+    if "totalCount" in names:
+        ideas.append(
+            "*dependents with totalCount under 500 ms*: the page is an index read now; the "
+            "count is every distinct dependent within the depth, a walk over the whole "
+            "downstream. A count kept by the loader would have to change on every edge "
+            "written anywhere below a base (a transitive count is not a local update), so "
+            "it is not kept; a client that needs only the page does not select totalCount."
+        )
+    if "openness" in names:
+        ideas.append(
+            "*openness of a depth-8 closure under 200 ms*: most of its time is the closure "
+            "walk, the same walk as standsOn over every relation (without licences and "
+            "publishers), eight round trips; the licences of the entities it reached are "
+            "one query more. What would speed the standsOn walk would speed this one."
         )
     if "GraphQL over HTTP" in names:
         ideas.append(
