@@ -383,14 +383,14 @@ def requery(recorded: Results, command: str) -> Results:
     config = recorded.config
     with db.driver(settings) as driver:
         found = database.counts(driver, settings.neo4j_database)
-        database.claim(driver, settings.neo4j_database)
-    expected = (recorded.loading.graph_nodes, recorded.loading.graph_relationships)
-    if config.quick or (found.nodes, found.relationships) != expected:
-        raise database.NotOurDatabase(
-            f"the database holds {found.nodes:,} entities and {found.relationships:,} "
-            f"relationships; the recorded run loaded {expected[0]:,} and {expected[1]:,} "
-            "(a quick run leaves nothing): run the whole benchmark instead"
-        )
+        expected = (recorded.loading.graph_nodes, recorded.loading.graph_relationships)
+        if config.quick or (found.nodes, found.relationships) != expected:
+            raise database.NotOurDatabase(
+                f"the database holds {found.nodes:,} entities and {found.relationships:,} "
+                f"relationships; the recorded run loaded {expected[0]:,} and {expected[1]:,} "
+                "(a quick run leaves nothing): run the whole benchmark instead"
+            )
+        database.claim(driver, settings.neo4j_database)  # refuses a graph it did not make
     began = time.perf_counter()
     recorded.requeried = datetime.now(UTC).isoformat(timespec="seconds")
     recorded.requery_command = command

@@ -56,21 +56,13 @@ def test_quick_mode_writes_every_section(graph: Driver, tmp_path: Path) -> None:
 def _check_requery_refuses(tmp_path: Path) -> None:
     """A quick run leaves the database empty: measuring its queries again must refuse,
     saying why, rather than time queries against a graph that is not there."""
-    done = subprocess.run(
-        [sys.executable, "-m", "bench", "--requery", str(tmp_path / "results.json")],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    done = _run_bench(["--requery", str(tmp_path / "results.json")], timeout=120)
     assert done.returncode == 2, done.stderr[-2000:]
     assert "run the whole benchmark instead" in done.stderr
 
 
-def _bench(args: list[str], out: Path, timeout: int) -> str:
-    """``python -m bench ARGS``, which must succeed; the page it wrote to ``out``."""
-    done = subprocess.run(
+def _run_bench(args: list[str], timeout: int) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
         [sys.executable, "-m", "bench", *args],
         cwd=REPO,
         capture_output=True,
@@ -78,6 +70,11 @@ def _bench(args: list[str], out: Path, timeout: int) -> str:
         timeout=timeout,
         check=False,
     )
+
+
+def _bench(args: list[str], out: Path, timeout: int) -> str:
+    """``python -m bench ARGS``, which must succeed; the page it wrote to ``out``."""
+    done = _run_bench(args, timeout)
     assert done.returncode == 0, done.stderr[-3000:]
     return out.read_text()
 
