@@ -154,3 +154,84 @@ def test_the_fast_executor_leaves_every_odd_value_to_graphql_core() -> None:
     }  # fmt: skip
     assert data["items"][1] is None and data["items"][2] is None  # null in non-null; 2**40
     assert {tuple(path) for _, path in errors} >= {("items", 1, "name"), ("items", 2, "count")}
+
+
+# --- plain objects and lists below a resolver: completed inline, or handed back whole -------
+@strawberry.interface
+class Shape:
+    name: str
+
+
+@strawberry.type
+class Square(Shape):
+    side: int
+
+
+@strawberry.type
+class Circle(Shape):
+    radius: float
+
+
+@strawberry.type
+class Box:
+    items: list[Item | None]
+    shapes: list[Shape] | None
+    first: Item
+
+
+@strawberry.type
+class SubItem(Item):
+    """Not exactly ``Item``'s class: the quick path must leave it to graphql-core."""
+
+
+@strawberry.type
+class BoxQuery:
+    @strawberry.field
+    def boxes(self) -> list[Box]:
+        ok = Item(name="ok", label=None, count=1, ratio=2, colour=Colour.RED, flag=True)
+        odd = Item(name=None, label="x", count=1, ratio=0.5, colour=Colour.BLUE, flag=False)  # type: ignore[arg-type]
+        sub = SubItem(name="sub", label="x", count=3, ratio=1.0, colour=Colour.RED, flag=True)
+        shapes: list[Shape] = [Square(name="s", side=2), Circle(name="c", radius=1.5)]
+        return [
+            Box(items=[ok, None], shapes=shapes, first=ok),  # every value plain
+            Box(items=[ok, odd], shapes=shapes, first=ok),  # a null in a non-null field
+            Box(items=[sub], shapes=[], first=sub),  # a subclass
+            Box(items=[ok], shapes=[Square(name="x", side=2.5)], first=ok),  # type: ignore[arg-type]
+        ]
+
+
+def test_the_fast_executor_completes_plain_objects_as_graphql_core_does() -> None:
+    document = """{ boxes {
+      __typename
+      items { __typename name count colour }
+      shapes { __typename name ... on Square { side } ... on Circle { radius } }
+      first { name flag ratio }
+    } }"""
+
+    def run(**executor: Any) -> tuple[Any, list[tuple[str, Any]]]:
+        schema = strawberry.Schema(query=BoxQuery, types=[Square, Circle], **executor)
+        result = asyncio.run(schema.execute(document))
+        return result.data, [(e.message, e.path) for e in result.errors or []]
+
+    fast = run(execution_context_class=FastLeafExecutor)
+    reference = run()
+    assert fast == reference
+    data, errors = reference
+    assert data["boxes"][0] == {
+        "__typename": "Box",
+        "items": [{"__typename": "Item", "name": "ok", "count": 1, "colour": "RED"}, None],
+        "shapes": [
+            {"__typename": "Square", "name": "s", "side": 2},
+            {"__typename": "Circle", "name": "c", "radius": 1.5},
+        ],
+        "first": {"name": "ok", "flag": True, "ratio": 2.0},
+    }
+    assert data["boxes"][1]["items"] == [
+        {"__typename": "Item", "name": "ok", "count": 1, "colour": "RED"},
+        None,
+    ]
+    assert data["boxes"][2]["items"] == [
+        {"__typename": "Item", "name": "sub", "count": 3, "colour": "RED"}
+    ]
+    assert ("boxes", 1, "items", 1, "name") in {tuple(path) for _, path in errors}
+    assert ("boxes", 3, "shapes", 0, "side") in {tuple(path) for _, path in errors}
