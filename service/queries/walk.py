@@ -16,7 +16,7 @@ dependency, or the dependencies of a cited paper's code; callers raise the limit
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from schema.vocabulary import ENTITY, FAN_OUT, Rel
 from service.queries.entities import entities_by_keys
@@ -42,17 +42,26 @@ class Budget:
 Hops = tuple[int, ...]  # per FAN_OUT relation, on the path that reached a node
 
 
-def _level(flt: EdgeFilter, closing: bool) -> str:
+def _level(flt: EdgeFilter, groups: list[frozenset[Rel]], closing: bool) -> str:
+    """One walk level: each group of the frontier (``$g0``, ``$g1``...) expands only the
+    relation types it may still follow, so a paper whose citation hops are used up never
+    reads its citations at all (a frontier of papers has tens of thousands)."""
     # ``closing``: only edges back into entities already in the answer (the last level).
-    # Each frontier entry is [key, relations it may no longer follow].
     only = "AND b.key IN $only " if closing else ""
+    branches = []
+    for i, blocked in enumerate(groups):
+        # Live edges never have a blocked type; ``NOT ... IN`` is for retracted ones (asOf).
+        types = replace(flt, relations=flt.relations - blocked).types
+        branches.append(
+            f"UNWIND $g{i} AS k MATCH (a:{ENTITY} {{key: k}})-[r:{types}]->(b:{ENTITY}) "
+            f"WHERE {flt.where} AND NOT {flt.rel} IN $blocked{i} {only}"
+            "RETURN a.key AS start, r, b.key AS end"
+        )
     return (
-        f"UNWIND $frontier AS f MATCH (a:{ENTITY} {{key: f[0]}}) "
-        f"MATCH (a)-[r:{flt.types}]->(b:{ENTITY}) "
-        f"WHERE {flt.where} AND NOT {flt.rel} IN f[1] {only}"
+        f"CALL () {{ {' UNION ALL '.join(branches)} }} "
         # Group and cut first, read properties after: a frontier of papers expands to
         # tens of thousands of citations of which the budget keeps a few thousand.
-        f"WITH a.key AS start, {flt.rel} AS rel, b.key AS end, collect(r) AS rs "
+        f"WITH start, {flt.rel} AS rel, end, collect(r) AS rs "
         "ORDER BY start, rel, end LIMIT $limit "
         "RETURN collect([start, rel, end, [x IN rs | properties(x)]]) AS rows"
     )
@@ -60,17 +69,26 @@ def _level(flt: EdgeFilter, closing: bool) -> str:
 
 async def _edges(
     tx: ReadTx,
-    frontier: list[list[object]],
+    frontier: Mapping[str, frozenset[Rel]],
     flt: EdgeFilter,
     limit: int,
     only: list[str] | None = None,
 ) -> list[EdgeRow]:
+    """The edges out of ``frontier`` (each key with the relations it may not follow)."""
+    by_blocked: dict[frozenset[Rel], list[str]] = {}
+    for key, blocked in frontier.items():
+        if flt.relations - blocked:
+            by_blocked.setdefault(blocked, []).append(key)
+    if not by_blocked:
+        return []
+    groups = sorted(by_blocked, key=lambda g: sorted(g))  # one query text per combination
     params = flt.params()
+    for i, blocked in enumerate(groups):
+        params[f"g{i}"] = by_blocked[blocked]
+        params[f"blocked{i}"] = sorted(r.value for r in blocked)
     if only is not None:
         params["only"] = only
-    rows = await tx.table(
-        _level(flt, closing=only is not None), frontier=frontier, limit=limit, **params
-    )
+    rows = await tx.table(_level(flt, groups, closing=only is not None), limit=limit, **params)
     return [
         EdgeRow.from_record(start, rel, end, sorted(assertions, key=_by_assertion))
         for start, rel, end, assertions in rows
@@ -85,16 +103,16 @@ def _step(hops: Hops, rel: Rel) -> Hops:
     return tuple(n + (rel == fan) for n, fan in zip(hops, FAN_OUT, strict=True))
 
 
-def _blocked(hops: Hops, fan_out: Mapping[Rel, int]) -> list[str]:
+def _blocked(hops: Hops, fan_out: Mapping[Rel, int]) -> frozenset[Rel]:
     """The fan-out relations a node reached by ``hops`` may not follow: those used up, and
     every other one once a path has fanned out (a cited paper's code, or a dependency's
     papers, are not what the root stands on)."""
     fanned = {fan for n, fan in zip(hops, FAN_OUT, strict=True) if n}
-    return [
-        fan.value
+    return frozenset(
+        fan
         for n, fan in zip(hops, FAN_OUT, strict=True)
         if (fan in fan_out and n >= fan_out[fan]) or (fanned - {fan})
-    ]
+    )
 
 
 async def walk_upstream(
@@ -111,8 +129,8 @@ async def walk_upstream(
     frontier = [root_key]
     truncation: Truncation | None = None
 
-    def entries(keys: list[str]) -> list[list[object]]:
-        return [[k, _blocked(hops[k], budget.fan_out)] for k in keys]
+    def entries(keys: list[str]) -> dict[str, frozenset[Rel]]:
+        return {k: _blocked(hops[k], budget.fan_out) for k in keys}
 
     for depth in range(1, max_depth + 1):
         if not frontier:
