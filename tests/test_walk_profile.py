@@ -1,0 +1,66 @@
+"""``python -m bench.walk_profile``'s timing reader: it sees every query of a real walk.
+
+No speed is asserted (docs/walk-profile.md holds a run); this checks that the split is
+made of the walk's own queries against the real Neo4j, and that the report adds up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from neo4j import Driver
+
+from bench.walk_profile import Answer, Query, TimedReader, report
+from service import limits
+from service.queries.filters import EdgeFilter
+from service.queries.reader import Reader, ReadTx
+from service.queries.walk import Budget, walk_upstream
+from shoulders.db import async_driver
+from shoulders.settings import Settings
+from tests import api_graph as g
+
+
+def test_the_timed_reader_logs_each_query_of_the_walk(graph: Driver, settings: Settings) -> None:
+    g.write_deepseek_graph(graph, settings.neo4j_database)
+    budget = Budget(limits.NODE_BUDGET, limits.EDGE_BUDGET)
+
+    async def walk(reader: Reader) -> int:
+        async def work(tx: ReadTx) -> int:
+            found = await walk_upstream(tx, g.R1, 8, EdgeFilter(), budget)
+            assert found is not None
+            return len(found.nodes)
+
+        return await reader.read(work)
+
+    async def both() -> tuple[int, int, list[Query]]:
+        driver = async_driver(settings)
+        try:
+            plain = Reader(driver, settings.neo4j_database)
+            entities = await walk(plain)
+            timed = TimedReader(driver, settings.neo4j_database)
+            timed.log = []
+            assert await walk(timed) == entities
+            return entities, plain.queries, timed.log
+        finally:
+            await driver.close()
+
+    entities, queries, log = asyncio.run(both())
+    assert entities > 5
+    assert len(log) == queries  # every query the plain reader counted, timed
+    assert log[-1].rows == entities  # the walk ends by reading its entities
+    assert all(q.wall_ms > 0 and q.server_ms >= 0 for q in log)
+
+
+def test_the_report_splits_each_answer_into_its_parts() -> None:
+    answers = [
+        Answer(50.0, 300, [Query(20.0, 12, 100), Query(10.0, 4, 300)]),
+        Answer(70.0, 400, [Query(30.0, 20, 200), Query(10.0, 5, 400)]),
+    ]
+    text = report(answers)
+    assert "2 answers; entities per answer: median 350, largest 400" in text
+    assert "| inside the queries, client side | 35.0 | 40.0 |" in text
+    assert "| ... of which Neo4j reports (planning, execution, streaming) | 20.5 | 25.0 |" in text
+    assert "| ... of which the rest (Bolt, driver, decoding) | 14.5 | 15.0 |" in text
+    assert (
+        "outside the queries (session, BEGIN/COMMIT, the walk's Python, typed rows) | 25.0" in text
+    )
