@@ -6,7 +6,10 @@ service's own query functions, and splits each answer's time into what Neo4j rep
 each query (``result_available_after`` + ``result_consumed_after``: planning, execution
 and streaming on the server), the rest of each query's round trip on the client (Bolt
 on loopback, the driver, decoding the result), and Python outside the queries (the walk's
-own bookkeeping and the typed rows). docs/walk-profile.md holds a run of it.
+own bookkeeping and the typed rows). After each answer it also times a read transaction of
+as many empty queries, and one of a single empty query: what the round trips cost with no
+data, the most that folding the walk into one statement could save on round trips alone.
+docs/walk-profile.md holds a run of it.
 """
 
 from __future__ import annotations
@@ -47,6 +50,11 @@ class Answer:
     wall_ms: float
     entities: int
     queries: list[Query] = field(default_factory=list)
+    empty_ms: float = 0.0  # a read transaction of as many empty queries
+    one_empty_ms: float = 0.0  # a read transaction of one empty query
+
+
+EMPTY = "RETURN [] AS rows"
 
 
 class TimedReadTx(ReadTx):
@@ -105,11 +113,33 @@ async def _answers(size: str, roots: int, repeats: int, depth: int) -> list[Answ
                 began = time.perf_counter()
                 entities = await reader.read(work)
                 wall = (time.perf_counter() - began) * 1000
+                log = reader.log
                 if round_:
-                    out.append(Answer(wall, entities, reader.log))
+                    out.append(
+                        Answer(
+                            wall,
+                            entities,
+                            log,
+                            await time_empty(reader, len(log)),
+                            await time_empty(reader, 1),
+                        )
+                    )
     finally:
         await driver.close()
     return out
+
+
+async def time_empty(reader: Reader, queries: int) -> float:
+    """Milliseconds for one read transaction of ``queries`` empty queries."""
+
+    async def work(tx: ReadTx) -> None:
+        for _ in range(queries):
+            await tx.table(EMPTY)
+
+    reader.log = []
+    began = time.perf_counter()
+    await reader.read(work)
+    return (time.perf_counter() - began) * 1000
 
 
 def _row(name: str, values: list[float]) -> str:
@@ -141,6 +171,14 @@ def report(answers: list[Answer]) -> str:
         _row(
             "outside the queries (session, BEGIN/COMMIT, the walk's Python, typed rows)",
             [a.wall_ms - q for a, q in zip(answers, in_queries, strict=True)],
+        ),
+        _row(
+            "for comparison: a read transaction of as many empty queries",
+            [a.empty_ms for a in answers],
+        ),
+        _row(
+            "for comparison: a read transaction of one empty query",
+            [a.one_empty_ms for a in answers],
         ),
     ]
     return "\n".join(lines)

@@ -10,7 +10,7 @@ import asyncio
 
 from neo4j import Driver
 
-from bench.walk_profile import Answer, Query, TimedReader, report
+from bench.walk_profile import Answer, Query, TimedReader, report, time_empty
 from service import limits
 from service.queries.filters import EdgeFilter
 from service.queries.reader import Reader, ReadTx
@@ -32,7 +32,7 @@ def test_the_timed_reader_logs_each_query_of_the_walk(graph: Driver, settings: S
 
         return await reader.read(work)
 
-    async def both() -> tuple[int, int, list[Query]]:
+    async def both() -> tuple[int, int, list[Query], list[Query]]:
         driver = async_driver(settings)
         try:
             plain = Reader(driver, settings.neo4j_database)
@@ -40,21 +40,24 @@ def test_the_timed_reader_logs_each_query_of_the_walk(graph: Driver, settings: S
             timed = TimedReader(driver, settings.neo4j_database)
             timed.log = []
             assert await walk(timed) == entities
-            return entities, plain.queries, timed.log
+            log = timed.log
+            assert await time_empty(timed, len(log)) > 0
+            return entities, plain.queries, log, timed.log
         finally:
             await driver.close()
 
-    entities, queries, log = asyncio.run(both())
+    entities, queries, log, empty = asyncio.run(both())
     assert entities > 5
     assert len(log) == queries  # every query the plain reader counted, timed
     assert log[-1].rows == entities  # the walk ends by reading its entities
     assert all(q.wall_ms > 0 and q.server_ms >= 0 for q in log)
+    assert len(empty) == len(log) and all(q.rows == 0 for q in empty)  # the floor's round trips
 
 
 def test_the_report_splits_each_answer_into_its_parts() -> None:
     answers = [
-        Answer(50.0, 300, [Query(20.0, 12, 100), Query(10.0, 4, 300)]),
-        Answer(70.0, 400, [Query(30.0, 20, 200), Query(10.0, 5, 400)]),
+        Answer(50.0, 300, [Query(20.0, 12, 100), Query(10.0, 4, 300)], 6.0, 2.0),
+        Answer(70.0, 400, [Query(30.0, 20, 200), Query(10.0, 5, 400)], 8.0, 3.0),
     ]
     text = report(answers)
     assert "2 answers; entities per answer: median 350, largest 400" in text
@@ -64,3 +67,5 @@ def test_the_report_splits_each_answer_into_its_parts() -> None:
     assert (
         "outside the queries (session, BEGIN/COMMIT, the walk's Python, typed rows) | 25.0" in text
     )
+    assert "| for comparison: a read transaction of as many empty queries | 7.0 | 8.0 |" in text
+    assert "| for comparison: a read transaction of one empty query | 2.5 | 3.0 |" in text
