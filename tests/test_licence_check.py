@@ -175,12 +175,18 @@ def test_openness_of_r1_sums_up_its_closure_by_kind(api: Served) -> None:
 def test_openness_marks_gated_llama_weights_as_restricted(api: Served) -> None:
     data = api.data(
         """{ openness(key: "hf:deepseek-ai/DeepSeek-R1-Distill-Llama-70B") {
-              entities { key kind verdict reason } } }"""
+              entities { key kind verdict reason licences { id class }
+                         via { fromKey relation toKey evidence { source field value } } } } }"""
     )["openness"]
     entities = {e["key"]: e for e in data["entities"]}
     llama = entities[LLAMA_33]
     assert llama["kind"] == "WEIGHTS" and llama["verdict"] == "OPEN_WITH_RESTRICTIONS"
     assert "LicenseRef-llama3.3" in llama["reason"] and "gated" in llama["reason"]
+    assert [lic["id"] for lic in llama["licences"]] == ["LicenseRef-llama3.3"]
+    via = llama["via"]  # the hop the closure walk took, with the card's words for it
+    assert (via["fromKey"], via["toKey"]) == (DISTILL_70B, LLAMA_33)
+    assert via["relation"] == "FINETUNED_FROM" and via["evidence"]
+    assert {e["field"] for e in via["evidence"]} >= {"README.md#table:Base Model"}
 
 
 def test_unknown_keys_are_not_found(api: Served) -> None:

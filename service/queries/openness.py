@@ -29,7 +29,10 @@ async def closure_licences(
     tx: ReadTx, key: str, depth: int, relations: frozenset[Rel]
 ) -> ClosureLicences | None:
     budget = Budget(limits.NODE_BUDGET, limits.EDGE_BUDGET)
-    lineage = await walk_upstream(tx, key, depth, EdgeFilter(relations=relations), budget)
+    # Openness needs the nodes and how each was reached, not every edge's evidence.
+    lineage = await walk_upstream(
+        tx, key, depth, EdgeFilter(relations=relations), budget, all_edges=False
+    )
     if lineage is None:
         return None
     keys = [n.entity.key for n in lineage.nodes]

@@ -42,10 +42,12 @@ class Budget:
 Hops = tuple[int, ...]  # per FAN_OUT relation, on the path that reached a node
 
 
-def _level(flt: EdgeFilter, groups: list[frozenset[Rel]], closing: bool) -> str:
+def _level(flt: EdgeFilter, groups: list[frozenset[Rel]], closing: bool, new_only: bool) -> str:
     """One walk level: each group of the frontier (``$g0``, ``$g1``...) expands only the
     relation types it may still follow, so a paper whose citation hops are used up never
-    reads its citations at all (a frontier of papers has tens of thousands)."""
+    reads its citations at all (a frontier of papers has tens of thousands).
+    ``new_only``: an edge's assertions are read only when it leads to an entity not in
+    ``$seen`` (one of them becomes its ``via``); the others come without them."""
     # ``closing``: only edges back into entities already in the answer (the last level).
     only = "AND b.key IN $only " if closing else ""
     branches = []
@@ -63,8 +65,12 @@ def _level(flt: EdgeFilter, groups: list[frozenset[Rel]], closing: bool) -> str:
         # tens of thousands of citations of which the budget keeps a few thousand.
         f"WITH start, {flt.rel} AS rel, end, collect(r) AS rs "
         "ORDER BY start, rel, end LIMIT $limit "
-        "RETURN collect([start, rel, end, [x IN rs | properties(x)]]) AS rows"
+        f"RETURN collect([start, rel, end, {_NEW_ONLY if new_only else _ALL}]) AS rows"
     )
+
+
+_ALL = "[x IN rs | properties(x)]"
+_NEW_ONLY = f"CASE WHEN end IN $seen THEN [] ELSE {_ALL} END"
 
 
 async def _edges(
@@ -73,6 +79,7 @@ async def _edges(
     flt: EdgeFilter,
     limit: int,
     only: list[str] | None = None,
+    seen: list[str] | None = None,
 ) -> list[EdgeRow]:
     """The edges out of ``frontier`` (each key with the relations it may not follow)."""
     by_blocked: dict[frozenset[Rel], list[str]] = {}
@@ -88,7 +95,10 @@ async def _edges(
         params[f"blocked{i}"] = sorted(r.value for r in blocked)
     if only is not None:
         params["only"] = only
-    rows = await tx.table(_level(flt, groups, closing=only is not None), limit=limit, **params)
+    if seen is not None:
+        params["seen"] = seen
+    statement = _level(flt, groups, closing=only is not None, new_only=seen is not None)
+    rows = await tx.table(statement, limit=limit, **params)
     return [
         EdgeRow.from_record(start, rel, end, sorted(assertions, key=_by_assertion))
         for start, rel, end, assertions in rows
@@ -116,9 +126,21 @@ def _blocked(hops: Hops, fan_out: Mapping[Rel, int]) -> frozenset[Rel]:
 
 
 async def walk_upstream(
-    tx: ReadTx, root_key: str, max_depth: int, flt: EdgeFilter, budget: Budget
+    tx: ReadTx,
+    root_key: str,
+    max_depth: int,
+    flt: EdgeFilter,
+    budget: Budget,
+    *,
+    all_edges: bool = True,
 ) -> Lineage | None:
-    """The walk inside one read transaction (a consistent snapshot); None if no such root."""
+    """The walk inside one read transaction (a consistent snapshot); None if no such root.
+
+    ``all_edges=False`` answers with the nodes and the edges that reached them (``via``,
+    with their evidence) only: the answer's ``edges`` stay empty, the evidence of edges
+    between entities already reached is not read and the closing level is skipped.
+    Nodes, distances, ``via`` and truncation are the same.
+    """
     roots = await entities_by_keys(tx, [root_key])
     if root_key not in roots:
         return None
@@ -136,7 +158,13 @@ async def walk_upstream(
         if not frontier:
             break
         # One row more than the budget allows tells us the budget was hit.
-        found = await _edges(tx, entries(frontier), flt, budget.edges - len(edges) + 1)
+        found = await _edges(
+            tx,
+            entries(frontier),
+            flt,
+            budget.edges - len(edges) + 1,
+            seen=None if all_edges else list(distance),
+        )
         reached: list[str] = []
         omitted_nodes: set[str] = set()
         omitted_edges = 0
@@ -175,7 +203,7 @@ async def walk_upstream(
         frontier = reached
     else:
         # Depth bound reached: add the edges among the answer from its last level.
-        if frontier and len(edges) < budget.edges:
+        if all_edges and frontier and len(edges) < budget.edges:
             for edge in await _edges(
                 tx, entries(frontier), flt, budget.edges - len(edges), only=list(distance)
             ):
@@ -190,7 +218,7 @@ async def walk_upstream(
         root=roots[root_key],
         max_depth=max_depth,
         nodes=nodes,
-        edges=list(edges.values()),
+        edges=list(edges.values()) if all_edges else [],
         truncation=truncation,
     )
 

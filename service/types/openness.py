@@ -10,30 +10,39 @@ from service.types.edge import Edge
 from service.types.licence_enums import OpennessVerdict, UpstreamKind
 from service.types.licence_info import LicenceInfo
 from service.types.mof_estimate import MofEstimate
+from service.types.resolver import resolver
 
 
 @strawberry.type(description="One upstream entity's openness verdict, with the reason.")
 class UpstreamOpenness:
+    # A closure has hundreds of entities: their licences (with every term) and edges are
+    # built only when a query selects them.
+    row: strawberry.Private[EntityOpenness]
     key: str
     name: str
     kind: UpstreamKind
     distance: int
     verdict: OpennessVerdict
     reason: str
-    licences: list[LicenceInfo]
-    via: Edge | None = strawberry.field(description="The edge the closure walk reached it by.")
+
+    @resolver(description="The licences it declares, with their terms and evidence.")
+    def licences(self) -> list[LicenceInfo]:
+        return [LicenceInfo.from_declared(d) for d in self.row.licences]
+
+    @resolver(description="The edge the closure walk reached it by.")
+    def via(self) -> Edge | None:
+        return Edge.from_row(self.row.via) if self.row.via else None
 
     @classmethod
     def from_row(cls, row: EntityOpenness) -> UpstreamOpenness:
         return cls(
+            row=row,
             key=row.entity.key,
             name=row.entity.name,
             kind=row.kind,
             distance=row.distance,
             verdict=row.verdict,
             reason=row.reason,
-            licences=[LicenceInfo.from_declared(d) for d in row.licences],
-            via=Edge.from_row(row.via) if row.via else None,
         )
 
 
