@@ -129,7 +129,7 @@ async def _answers(size: str, roots: int, repeats: int, depth: int) -> list[Answ
     return out
 
 
-async def time_empty(reader: Reader, queries: int) -> float:
+async def time_empty(reader: TimedReader, queries: int) -> float:
     """Milliseconds for one read transaction of ``queries`` empty queries."""
 
     async def work(tx: ReadTx) -> None:
