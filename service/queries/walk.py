@@ -15,14 +15,14 @@ dependency, or the dependencies of a cited paper's code; callers raise the limit
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from schema.vocabulary import ENTITY, FAN_OUT, Rel
 from service.queries.entities import entities_by_keys
 from service.queries.filters import EdgeFilter
 from service.queries.reader import Reader, ReadTx
-from service.queries.rows import EdgeRow, Lineage, LineageNode, Truncation
+from service.queries.rows import EdgeRow, EntityRow, Lineage, LineageNode, Truncation
 
 DEFAULT_FAN_OUT_DEPTH = 1
 
@@ -40,6 +40,8 @@ class Budget:
 
 
 Hops = tuple[int, ...]  # per FAN_OUT relation, on the path that reached a node
+#: How the walk reads the entities of its answer, by key, at the end.
+ReadEntities = Callable[[ReadTx, Sequence[str]], Awaitable[dict[str, EntityRow]]]
 
 
 def _level(flt: EdgeFilter, groups: list[frozenset[Rel]], closing: bool, new_only: bool) -> str:
@@ -133,13 +135,15 @@ async def walk_upstream(
     budget: Budget,
     *,
     all_edges: bool = True,
+    read_entities: ReadEntities = entities_by_keys,
 ) -> Lineage | None:
     """The walk inside one read transaction (a consistent snapshot); None if no such root.
 
     ``all_edges=False`` answers with the nodes and the edges that reached them (``via``,
     with their evidence) only: the answer's ``edges`` stay empty, the evidence of edges
     between entities already reached is not read and the closing level is skipped.
-    Nodes, distances, ``via`` and truncation are the same.
+    Nodes, distances, ``via`` and truncation are the same. ``read_entities`` reads the
+    answer's entities at the end (a caller may read more of them in the same statement).
     """
     roots = await entities_by_keys(tx, [root_key])
     if root_key not in roots:
@@ -208,7 +212,7 @@ async def walk_upstream(
                 tx, entries(frontier), flt, budget.edges - len(edges), only=list(distance)
             ):
                 edges[edge.id] = edge
-    entities = await entities_by_keys(tx, list(distance))
+    entities = await read_entities(tx, list(distance))
     nodes = [
         LineageNode(entities[key], d, via.get(key))
         for key, d in sorted(distance.items(), key=lambda kv: (kv[1], kv[0]))
