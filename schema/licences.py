@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from enum import StrEnum
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -170,6 +170,9 @@ def by_id(licence_id: str) -> Licence | None:
     return _index().get(_fold(licence_id))
 
 
+# Pure and called once per declared licence: an openness answer of a thousand entities
+# names a handful of distinct licences.
+@lru_cache(maxsize=4096)
 def normalise(given: str, name: str | None = None, link: str | None = None) -> Normalised:
     """A licence as a source states it -> SPDX id or LicenseRef, class and name.
 
