@@ -9,6 +9,7 @@ it and compared.
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import os
 import shutil
@@ -236,6 +237,10 @@ async def _queries(
     out: QueryResults,
 ) -> None:
     """Each case is added to ``out`` as it ends, so a failure keeps those before it."""
+    # The API freezes what it holds once started, so the cyclic GC never walks it again
+    # (service/app.py); the raw side, this process, does the same: both pay the same GC.
+    gc.collect()
+    gc.freeze()
     driver = async_driver(settings)
     try:
         async with api_client(url) as http:

@@ -8,6 +8,7 @@ when that is unset, SHOULDERS_ENV (off in production). Requests the GraphQL view
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import uuid
@@ -114,6 +115,12 @@ def create_app(
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         driver = driver_factory(settings)
         state.reader = Reader(driver, settings.neo4j_database, on_query=metrics.cypher.inc)
+        # What the process holds once started (modules, the schema, the driver) lives as
+        # long as it does: frozen, the cyclic GC never walks it again. A full collection
+        # during a large answer otherwise walks all of it too; on the 1M benchmark that
+        # was the difference between an openness p95 of 179 and 124 ms over HTTP.
+        gc.collect()
+        gc.freeze()
         try:
             yield
         finally:
