@@ -115,9 +115,10 @@ def stands_on(r: Results) -> list[Verdict]:
                 f"for {DEFAULT_FAN_OUT_DEPTH} hop along a path (citationDepth, "
                 "dependencyDepth), so what remains is the lineage itself: models, the datasets "
                 "they were trained on, the papers of both and what those papers cite, code and "
-                "its libraries. Eight levels are eight round trips, and every entity comes "
-                "with its properties and every edge with its evidence; over HTTP graphql-core "
-                "completes each of those fields in Python (see the GraphQL row)."
+                "its libraries. A level is a round trip (about ten queries per answer), every "
+                "entity comes with its properties and every edge with its evidence, and over "
+                "HTTP the answer is built as typed objects and completed as GraphQL in Python "
+                "(see the GraphQL row); docs/walk-profile.md splits the raw time."
             )
         out.append(
             Verdict(
@@ -234,8 +235,8 @@ def throughput(r: Results) -> Verdict:
         ""
         if met
         else f"{share:.0%} of raw: on 2 cores the API process and Neo4j compete for the same "
-        "CPU, and every answer is also serialised to JSON and completed by graphql-core, "
-        "work the raw path does not do (see the GraphQL overhead row)."
+        "CPU, and every answer is also built as typed objects, completed as GraphQL and "
+        "serialised to JSON, work the raw path does not do (see the GraphQL overhead row)."
     )
     return Verdict(target, measured, f"raw Cypher: {raw.per_second:,.1f} answers/s", met, why)
 
@@ -257,10 +258,10 @@ def http_overhead(r: Results) -> Verdict:
             f"raw call does not (HTTP on loopback, uvicorn, Starlette, Strawberry's "
             f"execution, JSON both ways): a median of {_ms(fixed)} over the raw time in this run, "
             "as much as a raw query that takes a few milliseconds. And large answers (see "
-            "the KiB column) are completed field by field by graphql-core in Python: a "
-            "standsOn of a few hundred entities with their evidence has tens of thousands of "
-            "fields, which costs more than the Cypher "
-            "that found them. Parsing and validation are cached already (see the fixes)."
+            "the KiB column) are built as typed objects and completed in Python: a standsOn "
+            "of a few hundred entities with their evidence has tens of thousands of fields. "
+            "Parsing and validation are cached, and plain fields, objects and lists skip "
+            "graphql-core's per-field machinery (see the fixes; docs/graphql-profile.md)."
         )
     return Verdict(
         "GraphQL over HTTP <= 1.5x the raw Cypher time",
