@@ -13,6 +13,7 @@ from service.queries.reader import Reader, ReadTx
 from service.queries.rows import EdgeRow, EntityRow, Lineage
 from service.queries.walk import Budget, walk_upstream
 
+_LICENCES = EdgeFilter(relations=frozenset({Rel.LICENSED_UNDER}))
 # A repository with several licence files, or a card with a licence and its tag: a few.
 _LICENCES_PER_ENTITY = 10
 
@@ -23,10 +24,10 @@ _LICENCES_PER_ENTITY = 10
 _ENTITIES_WITH_LICENCES = (
     f"UNWIND $keys AS k MATCH (n:{ENTITY} {{key: k}}) "
     "CALL (n) { "
-    f"  MATCH (n)-[r:{Rel.LICENSED_UNDER.value}]->(l:{ENTITY}) WHERE r.stale_run IS NULL "
-    "  WITH l, r ORDER BY r.assertion "
-    "  WITH l, collect(properties(r)) AS assertions ORDER BY l.key LIMIT $per_key "
-    "  RETURN collect([l.key, assertions, properties(l)]) AS licences "
+    f"  MATCH (n)-[r:{_LICENCES.types}]->(b:{ENTITY}) WHERE {_LICENCES.where} "
+    "  WITH b, r ORDER BY r.assertion "
+    "  WITH b, collect(properties(r)) AS assertions ORDER BY b.key LIMIT $per_key "
+    "  RETURN collect([b.key, assertions, properties(b)]) AS licences "
     "} "
     "RETURN collect([CASE n.key WHEN $root THEN properties(n) "
     "  ELSE n {.key, .name, .status, .license, .license_spdx, .gated} END, licences]) AS rows"
@@ -54,16 +55,17 @@ class _EntitiesWithLicences:
             keys=list(dict.fromkeys(keys)),
             root=self.root,
             per_key=_LICENCES_PER_ENTITY,
+            **_LICENCES.params(),
         )
         entities: dict[str, EntityRow] = {}
         for props, licences in rows:
             entity = EntityRow.from_props({k: v for k, v in props.items() if v is not None})
             entities[entity.key] = entity
-            self.edges[entity.key] = [
-                EdgeRow.from_record(entity.key, Rel.LICENSED_UNDER.value, end, assertions)
-                for end, assertions, _ in licences
-            ]
-            for end, _, licence in licences:
+            edges = self.edges[entity.key] = []
+            for end, assertions, licence in licences:
+                edges.append(
+                    EdgeRow.from_record(entity.key, Rel.LICENSED_UNDER.value, end, assertions)
+                )
                 if end not in self.nodes:
                     self.nodes[end] = EntityRow.from_props(licence)
         return entities

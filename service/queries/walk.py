@@ -43,6 +43,10 @@ Hops = tuple[int, ...]  # per FAN_OUT relation, on the path that reached a node
 #: How the walk reads the entities of its answer, by key, at the end.
 ReadEntities = Callable[[ReadTx, Sequence[str]], Awaitable[dict[str, EntityRow]]]
 
+# A level's edges with their assertions; with ``new_only``, only those to new entities.
+_ALL = "[x IN rs | properties(x)]"
+_NEW_ONLY = f"CASE WHEN end IN $seen THEN [] ELSE {_ALL} END"
+
 
 def _level(flt: EdgeFilter, groups: list[frozenset[Rel]], closing: bool, new_only: bool) -> str:
     """One walk level: each group of the frontier (``$g0``, ``$g1``...) expands only the
@@ -69,10 +73,6 @@ def _level(flt: EdgeFilter, groups: list[frozenset[Rel]], closing: bool, new_onl
         "ORDER BY start, rel, end LIMIT $limit "
         f"RETURN collect([start, rel, end, {_NEW_ONLY if new_only else _ALL}]) AS rows"
     )
-
-
-_ALL = "[x IN rs | properties(x)]"
-_NEW_ONLY = f"CASE WHEN end IN $seen THEN [] ELSE {_ALL} END"
 
 
 async def _edges(
