@@ -7,10 +7,12 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
 import time
+from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 
@@ -24,7 +26,7 @@ from ingest.http import HttpClient, ServicePolicy, rate_limit_state
 from ingest.hub import watermark
 from ingest.hub.adapt import model_from_item, model_from_row, records
 from ingest.hub.bootstrap import HubRequest, run_hf_all
-from ingest.hub.parquet import DumpStats, dump_batches
+from ingest.hub.parquet import DumpError, DumpStats, dump_batches, write_dump_csv
 from ingest.records import Provenance
 from ingest.replay.server import ReplayServer
 from ingest.sources.hf.mapper import extract_claims, map_model
@@ -238,6 +240,48 @@ def test_the_dump_is_read_in_batches_of_rows(tmp_path: Path) -> None:
     batches = list(dump_batches(path, "run", "https://huggingface.co", stats, rows_per_batch=60))
     assert [sum(1 for n in b.nodes if n.provenance) for b in batches] == [60, 60, 60, 60, 10]
     assert (stats.rows, stats.mapped, stats.failed) == (250, 250, 0)
+
+
+def _csv_rows(folder: Path) -> Counter[tuple[str, str]]:
+    """Every CSV row under ``folder`` with its file's header (files and order aside)."""
+    rows: Counter[tuple[str, str]] = Counter()
+    for path in folder.rglob("*.csv"):
+        header, *lines = path.read_text(encoding="utf-8").splitlines()
+        rows.update((header, line) for line in lines)
+    return rows
+
+
+def test_mapping_processes_write_the_rows_one_process_writes(tmp_path: Path) -> None:
+    """Eight batches over three processes: the keys one part resolves and another only
+    names become one node row, as when one process maps them all."""
+    path = tmp_path / "models.parquet"
+    write_hub_parquet(path, MODELS, rows_per_group=100)
+    alone, shared = DumpStats(), DumpStats()
+    one = write_dump_csv(path, tmp_path / "one", "run", "https://huggingface.co", alone, 1, 30)
+    three = write_dump_csv(path, tmp_path / "three", "run", "https://huggingface.co", shared, 3, 30)
+    assert (shared.workers, shared.rows, shared.mapped, shared.failed) == (3, MODELS, MODELS, 0)
+    assert len(shared.peak_rss_mib) == 4  # the reader and each mapping process
+    assert (three.node_rows, three.relationship_rows) == (one.node_rows, one.relationship_rows)
+    # Which process takes which batch is a race; the referenced rows are written once, last.
+    assert {p.parent.name for p in three.nodes} >= {"referenced"}
+    moment = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")  # each call's own fetch time
+    assert Counter(
+        {(h, moment.sub("T", line)): n for (h, line), n in _csv_rows(tmp_path / "three").items()}
+    ) == Counter(
+        {(h, moment.sub("T", line)): n for (h, line), n in _csv_rows(tmp_path / "one").items()}
+    )
+    keys = [line.split(",", 1)[0] for h, line in _csv_rows(tmp_path / "three") if "key:ID" in h]
+    assert len(keys) == len(set(keys)) == one.node_rows
+
+
+def test_a_mapping_process_that_fails_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "models.parquet"
+    write_hub_parquet(path, 120, rows_per_group=100)
+    folder = tmp_path / "csv"
+    folder.mkdir()
+    (folder / "part-1").write_text("in the way")  # the second process cannot make its folder
+    with pytest.raises(DumpError, match="a mapping process failed: FileExistsError"):
+        write_dump_csv(path, folder, "run", "https://huggingface.co", DumpStats(), 2, 30)
 
 
 def test_bulk_import_of_a_parquet_dump_serves_the_listing_walks_graph(

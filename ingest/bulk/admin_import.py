@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 import shutil
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -90,11 +90,15 @@ def run_import(server: LocalNeo4j, files: ImportFiles, database: str) -> tuple[i
 
 
 def bootstrap(
-    server: LocalNeo4j, batches: Iterable[RecordBatch], workdir: Path, *, start: bool = True
+    server: LocalNeo4j,
+    write: Callable[[Path], ImportFiles],
+    workdir: Path,
+    *,
+    start: bool = True,
 ) -> ImportResult:
-    """Records -> CSV -> import -> (start, schema). ``workdir`` holds the CSV meanwhile."""
+    """CSV (``write`` fills ``workdir``) -> import -> (start, schema)."""
     began = time.perf_counter()
-    files = write_csv(batches, workdir)
+    files = write(workdir)
     csv_done = time.perf_counter()
     nodes, relationships = run_import(server, files, server.settings.neo4j_database)
     imported = time.perf_counter()

@@ -145,7 +145,7 @@ class CsvSnapshot:
         self._referenced.pop(key, None)
         self.files.node_rows += 1
 
-    def _refer(self, key: str, name: str, search_text: str) -> None:
+    def _refer(self, key: str, name: str, search_text: str | None) -> None:
         """A key only named so far: as the Loader does, the least of the names given wins
         (``ingest/loader.py`` ``_least_name``), with the search text that came with it."""
         if key in self._written:
@@ -217,6 +217,38 @@ class CsvSnapshot:
         for key, (name, search_text) in sorted(self._referenced.items()):
             self._node(key, {"name": name, "status": "referenced", "search_text": search_text})
         self._referenced.clear()
+        self._close_files()
+        return self.files
+
+    # --- parts written in parallel --------------------------------------------------------
+    def close_part(self) -> CsvPart:
+        """Close the files without the ``referenced`` rows: another part may resolve those
+        keys. ``absorb`` the parts into one snapshot, whose ``close`` writes them once."""
+        self._close_files()
+        return CsvPart(self.files, self._written, self._referenced)
+
+    def absorb(self, part: CsvPart) -> None:
+        """Take in a closed part's files, its resolved keys and the keys it only named."""
+        for kind in ("nodes", "relationships", "multiline"):
+            getattr(self.files, kind).extend(getattr(part.files, kind))
+        self.files.node_rows += part.files.node_rows
+        self.files.relationship_rows += part.files.relationship_rows
+        for key in part.written:
+            self._written.add(key)
+            self._referenced.pop(key, None)
+        for key, (name, search_text) in part.referenced.items():
+            self._refer(key, name, search_text)  # the least name wins, in any order
+
+    def _close_files(self) -> None:
         for handle in [*self._node_files.values(), *self._edge_files.values()]:
             handle.close()
-        return self.files
+
+
+@dataclass
+class CsvPart:
+    """What one of several writers leaves: its files, the keys it wrote a node row for,
+    and the keys it only named (with the least name given)."""
+
+    files: ImportFiles
+    written: set[str]
+    referenced: dict[str, tuple[str, str | None]]

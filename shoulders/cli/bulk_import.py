@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from ingest.bulk.admin_import import BulkImportError, bootstrap, holds_entities
+from ingest.bulk.admin_import import BulkImportError, bootstrap, holds_entities, write_csv
+from ingest.bulk.csv_files import ImportFiles
 from ingest.bulk.snapshot import read_snapshot
-from ingest.hub.parquet import DumpError, DumpStats, columns, dump_batches
-from ingest.records import RecordBatch
+from ingest.hub.parquet import DumpError, DumpStats, columns, write_dump_csv
 from ingest.runs import new_run_id
 from shoulders.neo4j_server import LocalNeo4j, Neo4jServerError
 from shoulders.settings import load_settings_or_exit
@@ -42,28 +42,43 @@ def bulk_import(
     settings = load_settings_or_exit()
     server = LocalNeo4j(settings)
     stats = DumpStats()
-    batches: Iterable[RecordBatch]
+    write: Callable[[Path], ImportFiles]
     if hf_parquet is not None:
+        dump = hf_parquet
         try:
-            columns(hf_parquet)  # before the server stops: a wrong file changes nothing
+            columns(dump)  # before the server stops: a wrong file changes nothing
         except DumpError as exc:
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(2) from None
-        batches = dump_batches(hf_parquet, new_run_id(), settings.hf_endpoint, stats)
+        run_id, site = new_run_id(), settings.hf_endpoint
+        workers = settings.bulk_workers
+
+        def write(folder: Path) -> ImportFiles:
+            return write_dump_csv(dump, folder, run_id, site, stats, workers)
+
     else:
         batches = read_snapshot(snapshot or [])
+
+        def write(folder: Path) -> ImportFiles:
+            return write_csv(batches, folder)
+
     try:
         if not force and holds_entities(server):
             typer.echo("error: the database holds entities; --force replaces it", err=True)
             raise typer.Exit(2)
         server.stop()
         with tempfile.TemporaryDirectory(prefix="shoulders-import-") as tmp:
-            result = bootstrap(server, batches, Path(tmp))
+            result = bootstrap(server, write, Path(tmp))
     except (BulkImportError, Neo4jServerError, DumpError, OSError, ValueError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from None
     if hf_parquet is not None:
-        typer.echo(f"{hf_parquet}: {stats.rows} rows, {stats.mapped} models, {stats.failed} failed")
+        peaks = " + ".join(f"{mib:.0f}" for mib in stats.peak_rss_mib)
+        typer.echo(
+            f"{hf_parquet}: {stats.rows} rows, {stats.mapped} models, {stats.failed} failed; "
+            f"mapped by {stats.workers} process{'es' if stats.workers > 1 else ''}, "
+            f"peak RSS {sum(stats.peak_rss_mib):.0f} MiB ({peaks})"
+        )
         for reason in stats.failures[:20]:
             typer.echo(f"  failed: {reason}", err=True)
     typer.echo(
