@@ -120,7 +120,7 @@ class Settings(BaseSettings):
     recordings: Path = Field(BUNDLED_RECORDINGS, validation_alias=_env("SHOULDERS_RECORDINGS"))
     ingest_batch: int = Field(50, ge=1, le=10_000, validation_alias=_env("SHOULDERS_INGEST_BATCH"))
     # Processes that map a Parquet dump for `bulk-import --hf-parquet`; 0: one per core.
-    bulk_workers: int = Field(0, ge=0, le=64, validation_alias=_env("SHOULDERS_BULK_WORKERS"))
+    bulk_workers: int = Field(0, ge=0, le=8, validation_alias=_env("SHOULDERS_BULK_WORKERS"))
     hf_readme: HfReadme = Field("always", validation_alias=_env("SHOULDERS_HF_README"))
     # The daily refresh's README requests per run (models whose metadata declares no base).
     hf_refresh_readme_budget: int = Field(

@@ -16,11 +16,12 @@ since the import needs a fixed header per file. Memory: the keys seen, not the g
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from ingest.bulk.key_book import KeyBook, MemoryKeys, Unresolved, unresolved_in
 from ingest.loader import edge_row, node_row  # the rows the Loader writes, so both paths agree
 from ingest.records import NodeRecord, NodeStatus, RecordBatch
 from schema.keys import label_of
@@ -105,14 +106,13 @@ class ImportFiles:
 class CsvSnapshot:
     """Write batches with ``add``; ``close`` writes the referenced nodes and says what exists."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, keys: KeyBook | None = None) -> None:
         self.folder = folder
         folder.mkdir(parents=True, exist_ok=True)
         self.files = ImportFiles()
         self._node_files: dict[tuple[str, tuple[tuple[str, str], ...], bool], IO[str]] = {}
         self._edge_files: dict[bool, IO[str]] = {}
-        self._written: set[str] = set()  # keys with a node row
-        self._referenced: dict[str, tuple[str, str | None]] = {}  # key -> (name, search_text)
+        self.keys: KeyBook = keys if keys is not None else MemoryKeys()
 
     # --- nodes ------------------------------------------------------------------------
     def _node_file(self, labels: str, columns: tuple[tuple[str, str], ...], multi: bool) -> IO[str]:
@@ -141,26 +141,15 @@ class CsvSnapshot:
         columns = tuple((k, _type(v)) for k, v in kept)
         line = ",".join([_quote(key), labels, *(_cell(v) for _, v in kept)])
         self._node_file(labels, columns, _multiline(line)).write(line + "\n")
-        self._written.add(key)
-        self._referenced.pop(key, None)
         self.files.node_rows += 1
-
-    def _refer(self, key: str, name: str, search_text: str | None) -> None:
-        """A key only named so far: as the Loader does, the least of the names given wins
-        (``ingest/loader.py`` ``_least_name``), with the search text that came with it."""
-        if key in self._written:
-            return
-        known = self._referenced.get(key)
-        if known is None or name < known[0]:
-            self._referenced[key] = (name, search_text)
 
     def _add_node(self, node: NodeRecord) -> None:
         row = node_row(node)
         search_text = row["props"]["search_text"]
         if node.status is NodeStatus.REFERENCED:
-            self._refer(node.key, node.name, search_text)
+            self.keys.refer(node.key, node.name, search_text)
             return
-        if node.key in self._written:
+        if not self.keys.write(node.key):
             return  # a snapshot names each entity once; the first row stands
         if node.status is NodeStatus.UNRESOLVED:
             props = {
@@ -192,9 +181,8 @@ class CsvSnapshot:
             if row["assertion"] in seen:
                 continue  # the Loader MERGEs on the assertion id: a repeat is one relationship
             seen.add(row["assertion"])
-            if edge.start not in self._written:
-                self._referenced.setdefault(edge.start, (edge.start, None))
-            self._refer(edge.end, row["end_name"], row["end_search"])
+            self.keys.refer_start(edge.start)
+            self.keys.refer(edge.end, row["end_name"], row["end_search"])
             # An import creates every edge: it is first seen when it was fetched.
             props = {
                 **row["props"],
@@ -206,6 +194,7 @@ class CsvSnapshot:
             line = ",".join(cells)
             self._edge_file(_multiline(line)).write(line + "\n")
             self.files.relationship_rows += 1
+        self.keys.flush()
 
     def add_all(self, batches: Iterable[RecordBatch]) -> ImportFiles:
         for batch in batches:
@@ -214,41 +203,33 @@ class CsvSnapshot:
 
     def close(self) -> ImportFiles:
         """Write a ``referenced`` node for every key no entity row resolved; close the files."""
-        for key, (name, search_text) in sorted(self._referenced.items()):
-            self._node(key, {"name": name, "status": "referenced", "search_text": search_text})
-        self._referenced.clear()
-        self._close_files()
+        self.keys.flush()
+        self._referenced_rows(self.keys.unresolved())
+        self.close_files()
         return self.files
 
-    # --- parts written in parallel --------------------------------------------------------
-    def close_part(self) -> CsvPart:
-        """Close the files without the ``referenced`` rows: another part may resolve those
-        keys. ``absorb`` the parts into one snapshot, whose ``close`` writes them once."""
-        self._close_files()
-        return CsvPart(self.files, self._written, self._referenced)
+    def _referenced_rows(self, rows: Iterable[Unresolved]) -> None:
+        for key, name, search_text in rows:
+            self._node(key, {"name": name, "status": "referenced", "search_text": search_text})
 
-    def absorb(self, part: CsvPart) -> None:
-        """Take in a closed part's files, its resolved keys and the keys it only named."""
-        for kind in ("nodes", "relationships", "multiline"):
-            getattr(self.files, kind).extend(getattr(part.files, kind))
-        self.files.node_rows += part.files.node_rows
-        self.files.relationship_rows += part.files.relationship_rows
-        for key in part.written:
-            self._written.add(key)
-            self._referenced.pop(key, None)
-        for key, (name, search_text) in part.referenced.items():
-            self._refer(key, name, search_text)  # the least name wins, in any order
-
-    def _close_files(self) -> None:
+    def close_files(self) -> None:
+        """Close the files, without the ``referenced`` rows (a part of a parallel write)."""
         for handle in [*self._node_files.values(), *self._edge_files.values()]:
             handle.close()
 
 
-@dataclass
-class CsvPart:
-    """What one of several writers leaves: its files, the keys it wrote a node row for,
-    and the keys it only named (with the least name given)."""
-
-    files: ImportFiles
-    written: set[str]
-    referenced: dict[str, tuple[str, str | None]]
+def merge_parts(parts: Sequence[ImportFiles], books: Sequence[Path], folder: Path) -> ImportFiles:
+    """The files of writers that ran in parallel (each with a ``DiskKeys`` book and no
+    ``referenced`` rows of its own), and one more file: the ``referenced`` rows of the keys
+    no writer resolved, each once."""
+    merged = CsvSnapshot(folder)
+    merged._referenced_rows(unresolved_in(books, folder / "merge.sqlite"))
+    merged.close_files()
+    files = merged.files
+    for part in parts:
+        files.nodes.extend(part.nodes)
+        files.relationships.extend(part.relationships)
+        files.multiline.extend(part.multiline)
+        files.node_rows += part.node_rows
+        files.relationship_rows += part.relationship_rows
+    return files

@@ -6,35 +6,40 @@ large columns lineage does not need) is read with pyarrow, one record batch of r
 a time and only the columns the mapper reads, so memory holds a batch, never the table.
 Each row becomes the listing item it stands for and goes through the same mapper.
 
-Mapping is Python and takes one core (about 1,400 rows/s here), so ``write_dump_csv``
-reads the batches in this process and hands them to worker processes through a bounded
-queue (memory stays a few batches per worker), each writing its own CSV files; the keys
-a part only named become ``referenced`` nodes once all parts are in.
+Mapping is Python and takes one core (about 1,500 rows/s here), so ``write_dump_csv``
+shares the batches among worker processes: each reads the file and maps every n-th batch
+into CSV files of its own, keeping its account of keys (written, only named) in an
+SQLite file rather than in memory; one query over those files gives the ``referenced``
+rows once all parts are in (``ingest/bulk/key_book.py``).
 """
 
 from __future__ import annotations
 
 import os
-import queue
 import resource
-from collections.abc import Iterator, Sequence
+import sqlite3
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from multiprocessing import get_context
-from multiprocessing.process import BaseProcess
-from multiprocessing.queues import Queue
 from pathlib import Path
-from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ingest.bulk.csv_files import CsvPart, CsvSnapshot, ImportFiles
+from ingest.bulk.csv_files import CsvSnapshot, ImportFiles, merge_parts
+from ingest.bulk.key_book import DiskKeys
 from ingest.hub.adapt import ROW_COLUMNS, BadItem, model_from_row, records
 from ingest.records import Provenance, RecordBatch
 from ingest.sources.base import utc_now
 from schema import keys
 
 ROWS_PER_BATCH = 5_000
+#: Mapping processes at most (the merge attaches one SQLite file per process; SQLite's
+#: default limit is 10).
+MAX_WORKERS = 8
+KEYS_FILE = "keys.sqlite"
 SOURCE = "hf"
 MAX_LISTED = 100
 
@@ -145,91 +150,58 @@ def write_dump_csv(
     """The dump's import CSV in ``folder``, mapped by ``workers`` processes (0: one per
     core): the same rows as one process writes, in other files and another order."""
     columns(path)  # a clear DumpError before any worker starts
-    workers = max(1, workers or os.cpu_count() or 1)
+    workers = max(1, min(workers or os.cpu_count() or 1, MAX_WORKERS))
     stats.workers = workers
-    how = _Mapping(run_id, site.rstrip("/"), utc_now(), f"dump:{path.name}")
     if workers == 1:
         batches = dump_batches(path, run_id, site, stats, rows_per_batch)
         files = CsvSnapshot(folder).add_all(batches)
         stats.peak_rss_mib = [_peak_rss_mib()]
         return files
+    # One fetch time for the whole file, whichever process maps a row.
+    how = _Mapping(run_id, site.rstrip("/"), utc_now(), f"dump:{path.name}")
+    parts: list[ImportFiles] = []
     # spawn, not fork: the caller may hold a driver's sockets and threads.
-    context = get_context("spawn")
-    tasks: Queue[tuple[int, pa.RecordBatch] | None] = context.Queue(maxsize=2 * workers)
-    results: Queue[tuple[CsvPart, DumpStats] | str] = context.Queue()
-    procs = [
-        context.Process(target=_worker, args=(tasks, results, folder / f"part-{k}", how))
-        for k in range(workers)
-    ]
-    for proc in procs:
-        proc.start()
-    try:
-        first_row = 0
-        for table in _tables(path, rows_per_batch):
-            _put(tasks, (first_row, table), procs)
-            first_row += table.num_rows
-        for _ in procs:
-            _put(tasks, None, procs)
-        merged = CsvSnapshot(folder / "referenced")
-        for _ in procs:
-            outcome = _get(results, procs)
-            if isinstance(outcome, str):
-                raise DumpError(f"a mapping process failed: {outcome}")
-            merged.absorb(outcome[0])
-            stats.add(outcome[1])
-        for proc in procs:
-            proc.join()
-    finally:
-        for proc in procs:
-            if proc.is_alive():
-                proc.terminate()
-        # After a failure batches may be left unread: exit without flushing them.
-        tasks.cancel_join_thread()
+    with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
+        futures = [
+            pool.submit(_write_part, path, folder / f"part-{k}", (k, workers), rows_per_batch, how)
+            for k in range(workers)
+        ]
+        for future in futures:
+            try:
+                files, part_stats = future.result()
+            except BrokenProcessPool as exc:
+                raise DumpError(f"a mapping process died: {exc}") from None
+            except (OSError, ValueError, sqlite3.Error) as exc:
+                raise DumpError(f"a mapping process failed: {type(exc).__name__}: {exc}") from None
+            parts.append(files)
+            stats.add(part_stats)
+    books = [folder / f"part-{k}" / KEYS_FILE for k in range(workers)]
+    files = merge_parts(parts, books, folder / "referenced")
+    for book in books:
+        book.unlink()
     stats.peak_rss_mib.insert(0, _peak_rss_mib())
-    return merged.close()
+    return files
 
 
-def _worker(
-    tasks: Queue[tuple[int, pa.RecordBatch] | None],
-    results: Queue[tuple[CsvPart, DumpStats] | str],
-    folder: Path,
-    how: _Mapping,
-) -> None:
-    """A mapping process: batches until the sentinel, then its part of the CSV."""
-    try:
-        stats = DumpStats()
-        csv = CsvSnapshot(folder)
-        while (task := tasks.get()) is not None:
-            first_row, table = task
+def _write_part(
+    path: Path, folder: Path, share: tuple[int, int], rows_per_batch: int, how: _Mapping
+) -> tuple[ImportFiles, DumpStats]:
+    """A mapping process: every ``share[1]``-th batch of the file from the ``share[0]``-th
+    (reading is cheap; mapping is what is shared), its keys kept on disk."""
+    mine, every = share
+    stats = DumpStats()
+    folder.mkdir(parents=True)
+    keys = DiskKeys(folder / KEYS_FILE)
+    csv = CsvSnapshot(folder, keys)
+    first_row = 0
+    for number, table in enumerate(_tables(path, rows_per_batch)):
+        if number % every == mine:
             csv.add(_map_table(table, stats, how, first_row))
-        stats.peak_rss_mib = [_peak_rss_mib()]
-        results.put((csv.close_part(), stats))
-    except Exception as exc:  # reported to the parent, which raises it
-        results.put(f"{type(exc).__name__}: {exc}")
-
-
-def _put(tasks: Queue[Any], item: Any, procs: Sequence[BaseProcess]) -> None:
-    while True:
-        try:
-            tasks.put(item, timeout=1.0)
-            return
-        except queue.Full:
-            _check(procs)
-
-
-def _get(results: Queue[Any], procs: Sequence[BaseProcess]) -> Any:
-    while True:
-        try:
-            return results.get(timeout=1.0)
-        except queue.Empty:
-            _check(procs)
-
-
-def _check(procs: Sequence[BaseProcess]) -> None:
-    """A worker that died (killed, out of memory) would leave the queues waiting forever."""
-    dead = [p for p in procs if p.exitcode not in (None, 0)]
-    if dead:
-        raise DumpError(f"a mapping process died (exit code {dead[0].exitcode})")
+        first_row += table.num_rows
+    csv.close_files()
+    keys.close()
+    stats.peak_rss_mib = [_peak_rss_mib()]
+    return csv.files, stats
 
 
 def _peak_rss_mib() -> float:
