@@ -66,6 +66,11 @@ def claim(driver: Driver, database: str) -> None:
             "make; point NEO4J_URI at an empty database (the benchmark deletes everything "
             "it loads, many times)"
         )
+    mark(driver, database)
+
+
+def mark(driver: Driver, database: str) -> None:
+    """Mark the database as the benchmark's (after it imported a graph of its own)."""
     driver.execute_query(f"MERGE (:{MARKER} {{owner: 'shoulders-bench'}})", database_=database)
 
 

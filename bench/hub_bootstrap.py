@@ -45,6 +45,7 @@ from bench.hub_fixture import (
     write_hub_listing,
     write_hub_parquet,
 )
+from bench.worker import bytes_under
 from ingest.bulk.admin_import import scratch_home
 from shoulders.neo4j_server import LocalNeo4j
 from shoulders.settings import load_settings
@@ -258,6 +259,7 @@ def parquet_row(models: int, workdir: Path) -> dict[str, Any]:
     cmd = [sys.executable, "-m", "shoulders.cli", "bulk-import", "--hf-parquet", str(dump)]
     try:
         code, stdout, stderr, wall, peak = _run(cmd, env)
+        store = bytes_under(home / "data")  # served: the store and its indexes, for sizing
     finally:
         LocalNeo4j(scratch).stop()
         shutil.rmtree(home, ignore_errors=True)
@@ -273,6 +275,7 @@ def parquet_row(models: int, workdir: Path) -> dict[str, Any]:
         "peak_rss_mib": float(mapped["rss"]),
         "workers": int(mapped["workers"]),
         "python_side_s": float(imported["csv"]),
+        "store_bytes": store,
         "peak_rss_with_children_mib": round(peak, 1),
         "output": stdout.strip().splitlines()[-1],
         "load_avg_5min": round(os.getloadavg()[1], 1),
@@ -433,7 +436,12 @@ def render(results: dict[str, Any], command: str) -> str:
             f"{_clock(parquet['file_to_serving_s'])} | {parquet['peak_rss_mib']:,.0f} MiB |",
             "",
             f"Of which the Python side (Parquet -> records -> CSV): "
-            f"{_clock(parquet['python_side_s'])}.",
+            f"{_clock(parquet['python_side_s'])}."
+            + (
+                f" The store served, indexes included: {parquet['store_bytes'] / 2**30:.2f} GiB."
+                if parquet.get("store_bytes")
+                else ""
+            ),
             "",
             f"`{parquet['output']}`",
             "",
@@ -450,8 +458,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path("docs/benchmarks-hub.md"))
     args = parser.parse_args(argv)
     args.workdir.mkdir(parents=True, exist_ok=True)
-    out = args.workdir / "hub-bootstrap.json"
-    # --only re-measures one row; the others keep their figures (and sizes) from earlier runs.
+    # The figures are kept beside the page (docs/benchmarks-hub.json), so --only re-measures
+    # one row and the others keep their figures (and sizes), in any checkout.
+    out = args.out.with_suffix(".json")
     results: dict[str, Any] = json.loads(out.read_text()) if args.only and out.exists() else {}
     if args.only in (None, "listing"):
         results["listing"] = listing_row(args.models, args.workdir)

@@ -80,7 +80,7 @@ def bulk(args: argparse.Namespace) -> dict[str, Any]:
                 print_fingerprint = fingerprint(driver, scratch.neo4j_database, sample_keys(synth))
             Path(args.fingerprint).write_text(json.dumps(print_fingerprint, default=str))
             # The sizing docs (docs/operations.md) scale this: store and indexes on disk.
-            out["store_bytes"] = _bytes_under(Path(home) / "data")
+            out["store_bytes"] = bytes_under(Path(home) / "data")
     finally:
         server.stop()
         shutil.rmtree(csv_dir, ignore_errors=True)
@@ -88,7 +88,7 @@ def bulk(args: argparse.Namespace) -> dict[str, Any]:
     return out
 
 
-def _bytes_under(folder: Path) -> int:
+def bytes_under(folder: Path) -> int:
     total = 0
     for path in folder.rglob("*"):
         with contextlib.suppress(OSError):  # the running server may rotate a file meanwhile

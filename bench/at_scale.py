@@ -1,0 +1,209 @@
+"""``python -m bench.at_scale --size 3M``: Bench B on a larger graph, imported the fast way.
+
+The full benchmark (``python -m bench``) loads its graph several times over (naive sample,
+Loader, bulk import) before it asks a question: about an hour at 1M, hours at 3M. Issue
+16's query targets hold at 1M and at 3M, so this imports the synthetic graph of
+``--size`` once with ``neo4j-admin`` into the configured local Neo4j (only a database the
+benchmark owns, as ``bench/database.py`` rules) and runs the same Bench B: the same
+cases, entities chosen the same way, the same calls (``bench/run.py``'s query phase).
+
+A second run on the same graph skips the import (the counts are checked against the
+figures it recorded), so a change to a query is measured again in minutes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+import time
+from dataclasses import asdict, dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bench import database
+from bench.config import BenchConfig
+from bench.machine import load_average, machine
+from bench.report import machine as machine_section
+from bench.report import queries as queries_section
+from bench.report import summary as summary_section
+from bench.results import Results
+from bench.run import Progress, query_phase
+from bench.shape import SIZES, Kind, Shape
+from bench.synth import Synth
+from bench.targets import choose
+from bench.verdicts import dependents, dependents_counted, http_overhead, stands_on, throughput
+from bench.worker import bytes_under
+from ingest.bulk.admin_import import run_import, write_csv
+from schema import constraints
+from shoulders import db
+from shoulders.neo4j_server import LocalNeo4j
+from shoulders.settings import Settings, load_settings
+
+DEFAULT_OUT = Path("docs/benchmarks-3m.md")
+
+
+@dataclass
+class Imported:
+    """The graph as imported: what a later run checks before it skips the import."""
+
+    entities: int
+    seed: int
+    nodes: int = 0
+    relationships: int = 0
+    csv_s: float = 0.0
+    import_s: float = 0.0
+    start_s: float = 0.0
+    schema_s: float = 0.0
+    store_bytes: int = 0
+    when: str = ""
+
+
+def import_graph(settings: Settings, shape: Shape, workdir: Path) -> Imported:
+    """The synthetic graph of ``shape`` into the local server's database, replacing it."""
+    server = LocalNeo4j(settings)
+    out = Imported(shape.entities, shape.seed, when=_now())
+    csv_dir = workdir / "csv"
+    shutil.rmtree(csv_dir, ignore_errors=True)
+    began = time.perf_counter()
+    files = write_csv(Synth(shape).batches(500), csv_dir)
+    out.csv_s = time.perf_counter() - began
+    server.stop()
+    began = time.perf_counter()
+    out.nodes, out.relationships = run_import(server, files, settings.neo4j_database)
+    out.import_s = time.perf_counter() - began
+    shutil.rmtree(csv_dir, ignore_errors=True)
+    began = time.perf_counter()
+    server.start()
+    out.start_s = time.perf_counter() - began
+    began = time.perf_counter()
+    with db.driver(settings) as driver:
+        constraints.apply(driver, settings.neo4j_database)
+        out.schema_s = time.perf_counter() - began
+        database.mark(driver, settings.neo4j_database)  # the import replaced the marked one
+    # What docs/operations.md's sizing scales: the store and its indexes on disk.
+    out.store_bytes = bytes_under(server.home / "data")
+    return out
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _graph_section(r: Results, g: Imported) -> list[str]:
+    q = r.queries
+    return [
+        "## The graph",
+        "",
+        f"`bench/synth.py`, seed {g.seed}: {g.entities:,} entities ({r.shape.count(Kind.MODEL):,} "
+        f"models) and {g.relationships:,} relationships, the generator of docs/benchmarks.md "
+        "at this size, each edge with its provenance and evidence. The largest base has "
+        f"**{q.top_base_fan_in:,} direct dependents** (`{q.top_base}`); the median main line "
+        f"of the queried models is {q.median_chain:.0f} hops.",
+        "",
+        f"Imported {g.when} with `neo4j-admin database import full` into the local server "
+        f"({r.neo4j}): CSV {g.csv_s / 60:.1f} min, import {g.import_s / 60:.1f} min, start "
+        f"{g.start_s / 60:.1f} min, schema (constraints and the full-text index) "
+        f"{g.schema_s / 60:.1f} min. Store on disk, indexes included: "
+        f"**{g.store_bytes / 2**30:.2f} GiB** ({g.store_bytes / max(g.relationships, 1):,.0f} "
+        "bytes per relationship).",
+        "",
+    ]
+
+
+def render(r: Results, g: Imported) -> str:
+    verdicts = [
+        *stands_on(r),
+        dependents(r),
+        dependents_counted(r),
+        http_overhead(r),
+        throughput(r),
+    ]
+    title = [
+        f"# Benchmarks at {r.shape.entities:,} entities",
+        "",
+        "<!-- Generated by `python -m bench.at_scale` (bench/at_scale.py); edit the generator, "
+        "not this page. -->",
+        "",
+        "Bench B of [benchmarks.md](benchmarks.md) (the same cases, the same entities chosen "
+        "the same way, raw Cypher and GraphQL/HTTP side by side) on a graph three times "
+        "larger, imported once with `neo4j-admin` instead of loaded three ways. "
+        f"This page: `{r.command}`, queries measured {r.started} in "
+        f"{r.seconds / 60:.1f} min.",
+        "",
+    ]
+    misses = [f"- **{v.target}**: {v.why}" for v in verdicts if v.met is False and v.why]
+    parts = [
+        title,
+        summary_section(r, verdicts),
+        ["## Where a target is missed", "", *misses, ""] if misses else [],
+        _graph_section(r, g),
+        machine_section(r),
+        queries_section(r),
+    ]
+    return "\n".join(line for part in parts for line in part).rstrip() + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.at_scale", description=__doc__)
+    parser.add_argument("--size", choices=sorted(SIZES), default="3M")
+    parser.add_argument("--workdir", type=Path, default=Path("artifacts/bench/at-scale"))
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    parser.add_argument("--reimport", action="store_true", help="import even if it is there")
+    parser.add_argument(
+        "--quick", action="store_true", help="few entities and short loads: a smoke run"
+    )
+    args = parser.parse_args(argv)
+    command = "python -m bench.at_scale" + "".join(
+        f" {a}" for a in (argv if argv is not None else sys.argv[1:])
+    )
+    settings = load_settings()
+    shape = Shape.of(SIZES[args.size])
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    record = args.workdir / "imported.json"
+    with db.driver(settings) as driver:
+        try:
+            database.claim(driver, settings.neo4j_database)
+        except database.NotOurDatabase as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        found = database.counts(driver, settings.neo4j_database)
+    known = Imported(**json.loads(record.read_text())) if record.exists() else None
+    if (
+        args.reimport
+        or known is None
+        or (known.entities, known.seed) != (shape.entities, shape.seed)
+        or (known.nodes, known.relationships) != (found.nodes, found.relationships)
+    ):
+        print(f"importing the {args.size} graph", file=sys.stderr, flush=True)
+        known = import_graph(settings, shape, args.workdir)
+        record.write_text(json.dumps(asdict(known), indent=2) + "\n")
+    config = replace(
+        BenchConfig.quick_run() if args.quick else BenchConfig.full(),
+        entities=shape.entities,
+        workdir=args.workdir,
+        out=args.out,
+    )
+    results = Results(
+        config=config,
+        machine=machine(),
+        shape=shape,
+        started=_now(),
+        command=command,
+        neo4j=f"heap {settings.neo4j_heap}, page cache {settings.neo4j_pagecache}",
+    )
+    began = time.perf_counter()
+    step = Progress(results)
+    with db.driver(settings) as driver:
+        targets = choose(Synth(shape), driver, settings.neo4j_database, config.roots)
+    query_phase(config, settings, targets, step)
+    results.seconds = time.perf_counter() - began
+    results.load_average.append(("done", load_average()))
+    args.out.write_text(render(results, known), encoding="utf-8")
+    print(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
