@@ -293,6 +293,36 @@ def _dump_holds(dump: Path, rows: int) -> bool:
         return False
 
 
+_IMPORT_PARTS = re.compile(
+    r"import (?P<import>\d+)s, start (?P<start>\d+)s, schema (?P<schema>\d+)s"
+)
+
+
+def _bulk_eta(bulk: dict[str, Any], parquet: dict[str, Any] | None) -> list[str]:
+    """The bulk walk's ETA at Hub scale: the slower of limit and pace, plus the import.
+    The import is the Parquet row's when that row imported millions of models (the same
+    graph shape, measured at that size), else this row's scaled by the models."""
+    walk = max(bulk["hub_rate_limit_bound_s"], bulk["hub_pace_bound_s"])
+    parts = _IMPORT_PARTS.search(parquet["output"]) if parquet else None
+    if parquet and parts and parquet["rows"] >= 1_000_000:
+        measured = sum(int(v) for v in parts.groupdict().values())
+        hub_import = measured * HUB_MODELS / parquet["rows"]
+        basis = (
+            f"measured by the Parquet row below on {parquet['rows']:,} models "
+            f"({_clock(measured)}: import, start and schema) and scaled to {HUB_MODELS:,}"
+        )
+    else:
+        hub_import = bulk["hub_import_s"]
+        basis = "scaled by the models from this row (an upper bound: its fixed costs do not grow)"
+    return [
+        f"Extrapolated to {HUB_MODELS:,} models: {bulk['hub_requests']:,} requests; the "
+        f"anonymous limit alone takes {_clock(bulk['hub_rate_limit_bound_s'])}, the walk's "
+        f"own measured pace {_clock(bulk['hub_pace_bound_s'])}; the import, {basis}, "
+        f"{_clock(hub_import)}; ETA **{_clock(walk + hub_import)}** (the slower of limit and "
+        "pace, plus the import; target: under 40 minutes of rate-limit-bound time).",
+    ]
+
+
 def _refresh_at_hub_scale(row: dict[str, Any]) -> list[str]:
     """The same share of 3.1M models: listing pages of 1,000, READMEs as often as measured."""
     changed = round(HUB_MODELS * row["share"])
@@ -405,13 +435,7 @@ def render(results: dict[str, Any], command: str) -> str:
             f"{_clock(bulk['wall_s'])} | {_clock(bulk['import_s'])} | "
             f"{bulk['rate_limit_waits_s']:.0f} s | {bulk['peak_rss_mib']:,.0f} MiB |",
             "",
-            f"Extrapolated to {HUB_MODELS:,} models: {bulk['hub_requests']:,} requests; the "
-            f"anonymous limit alone takes {_clock(bulk['hub_rate_limit_bound_s'])}, the walk's "
-            f"own measured pace {_clock(bulk['hub_pace_bound_s'])}; the import, scaled by the "
-            f"models from this row (an upper bound: its fixed costs do not grow), "
-            f"{_clock(bulk['hub_import_s'])}; ETA **{_clock(bulk['hub_eta_s'])}** (the slower "
-            "of limit and pace, plus the import; target: under 40 minutes of "
-            "rate-limit-bound time).",
+            *_bulk_eta(bulk, results.get("parquet")),
             "",
             *_load_note(bulk),
         ]
