@@ -24,7 +24,7 @@ from service import limits
 from service.export import render as render_export
 from service.export.source import export_source
 from service.licensing.answers import assess_openness, check_licences
-from service.queries.dependents import dependents_page
+from service.queries.dependents import dependents, dependents_page
 from service.queries.dependents_count import count_dependents
 from service.queries.entities import load_entities
 from service.queries.explain import explain
@@ -160,6 +160,8 @@ def dependents_call(key: str, counts: bool = False) -> Call:
         if counts:
             found = await count_dependents(reader, key, 3, EdgeFilter(), limits.DEPENDENTS_BUDGET)
             size, cut = (found.total, found.truncated) if found else (0, False)
+            if found is not None and found.by_relation is None:  # byRelation past the budget
+                await dependents(reader, key, 3, EdgeFilter(), limits.DEPENDENTS_BUDGET)
         await load_entities(reader, [d.key for d in page.items])
         return size, cut
 

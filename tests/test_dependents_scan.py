@@ -25,6 +25,7 @@ from service.queries.dependents_count import DependentCounts, count_dependents
 from service.queries.filters import EdgeFilter
 from service.queries.reader import Reader
 from service.queries.rows import Dependent
+from service.types.dependents import Summary
 from shoulders.db import async_driver
 from shoulders.settings import Settings
 
@@ -221,8 +222,49 @@ def test_the_counts_are_the_walks_within_and_past_the_budget(
                 walked = await dependents(reader, root, depth, flt, budget)
                 counted = await count_dependents(reader, root, depth, flt, budget)
                 assert walked is not None and counted is not None
-                assert counted == DependentCounts.of(walked), (root, depth, budget)
+                expected = DependentCounts.of(walked)
+                if walked.truncated:  # which dependents the budget keeps: the walk's to say
+                    expected = DependentCounts(budget, None, truncated=True)
+                assert counted == expected, (root, depth, budget)
             assert await count_dependents(reader, "hf:model:no/such", 3, flt, 10) is None
+        finally:
+            await driver.close()
+
+    asyncio.run(go())
+
+
+@pytest.mark.parametrize("budget", [100_000, 60])
+def test_the_summary_walks_in_order_only_for_by_relation_past_the_budget(
+    scan_graph: Driver, settings: Settings, budget: int
+) -> None:
+    async def go() -> None:
+        driver = async_driver(settings)
+        try:
+            reader = Reader(driver, settings.neo4j_database)
+
+            async def count() -> DependentCounts:
+                found = await count_dependents(reader, PAPER, 3, EdgeFilter(), budget)
+                assert found is not None
+                return found
+
+            walks: list[int] = []
+
+            async def walk() -> DependentCounts:
+                walks.append(budget)
+                found = await dependents(reader, PAPER, 3, EdgeFilter(), budget)
+                assert found is not None
+                return DependentCounts.of(found)
+
+            expected = await walk()
+            walks.clear()
+            summary = Summary(count, walk)
+            counts, by_relation = await asyncio.gather(summary.counts(), summary.by_relation())
+            assert (counts.total, counts.truncated) == (expected.total, expected.truncated)
+            assert by_relation == expected.by_relation and by_relation
+            assert await summary.counts() is counts and await summary.by_relation() == by_relation
+            # Within the budget the count walk knows byRelation; past it the ordered walk
+            # runs, once.
+            assert expected.truncated == (budget == 60) and len(walks) == expected.truncated
         finally:
             await driver.close()
 

@@ -15,6 +15,7 @@ from schema.vocabulary import Label, Rel
 from service import cursors, ids, limits, moments
 from service.context import Info
 from service.errors import BadUserInput, NotFound
+from service.queries.dependents import dependents as all_dependents
 from service.queries.dependents import dependents_page
 from service.queries.dependents_count import DependentCounts, count_dependents
 from service.queries.explain import explain as shortest_chains
@@ -144,11 +145,17 @@ class LineageQuery:
         if page is None:
             raise NotFound(f"no entity with key {root!r}", key=root)
 
-        async def walk() -> DependentCounts:
+        async def count() -> DependentCounts:
             found = await count_dependents(reader, root, depth, flt, limits.DEPENDENTS_BUDGET)
             if found is None:  # deleted between the page and the counts
                 raise NotFound(f"no entity with key {root!r}", key=root)
             return found
+
+        async def walk() -> DependentCounts:
+            found = await all_dependents(reader, root, depth, flt, limits.DEPENDENTS_BUDGET)
+            if found is None:
+                raise NotFound(f"no entity with key {root!r}", key=root)
+            return DependentCounts.of(found)
 
         edges = [
             Dependent(
@@ -160,7 +167,9 @@ class LineageQuery:
             for d in page.items
         ]
         return DependentsConnection(
-            summary=Summary(walk, None if page.walked is None else DependentCounts.of(page.walked)),
+            summary=Summary(
+                count, walk, None if page.walked is None else DependentCounts.of(page.walked)
+            ),
             edges=edges,
             page_info=PageInfo(
                 has_next_page=page.has_next,

@@ -3,8 +3,9 @@
 The counts need every dependent within the depth, but not their keys, nor the entity
 each stands on: a level here returns each new dependent's element id and relations
 only, so no key is read (the walk reads two per edge to order a page and name
-``through``). Only a walk that reaches the budget needs the order, to say which
-dependents the budget keeps; it falls back to the whole walk.
+``through``). A walk that passes the budget still knows its total (the budget: the
+ordered walk keeps exactly that many) but not ``byRelation``: which dependents the budget
+keeps depends on their keys, so only the ordered walk (``dependents``) can say.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from collections import Counter
 from dataclasses import dataclass
 
 from schema.vocabulary import ENTITY, Rel
-from service.queries.dependents import walk_downstream
 from service.queries.filters import EdgeFilter
 from service.queries.reader import Reader, ReadTx
 from service.queries.rows import Dependents
@@ -22,7 +22,8 @@ from service.queries.rows import Dependents
 @dataclass(frozen=True)
 class DependentCounts:
     total: int
-    by_relation: dict[Rel, int]
+    # None when the walk passed its budget: the ordered walk says which dependents it keeps.
+    by_relation: dict[Rel, int] | None
     truncated: bool
 
     @classmethod
@@ -57,9 +58,7 @@ async def count_downstream(
         rows = await tx.table(_level(flt), frontier=frontier, **flt.params())
         reached = [(i, rels) for i, rels in rows if i not in seen]
         if len(seen) - 1 + len(reached) > budget:
-            # Which dependents the budget keeps depends on their keys: the walk says.
-            found = await walk_downstream(tx, root_key, max_depth, flt, budget)
-            return None if found is None else DependentCounts.of(found)
+            return DependentCounts(total=budget, by_relation=None, truncated=True)
         frontier = []
         for element_id, rels in reached:
             seen.add(element_id)

@@ -3,8 +3,8 @@
 Each page's entities and edges are loaded by key through the request's DataLoaders,
 so a page costs two round trips however many items it has. The counts (totalCount,
 byRelation, truncated) need the whole reverse walk -- 83 000 dependents of a Hub-scale
-base take over a second -- so they are walked only when the query selects one of them,
-once for all three.
+base take most of a second -- so they are walked only when the query selects one of them,
+once for all three (``Summary``).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable
 
 import strawberry
 
+from schema.vocabulary import Rel
 from service.context import Info
 from service.errors import NotFound
 from service.queries.dependents_count import DependentCounts
@@ -51,20 +52,47 @@ class Dependent:
 
 
 class Summary:
-    """The whole walk behind the counts: started by the first count field, shared by all."""
+    """The walks behind the counts: started by the first count field, shared by all.
+
+    The count walk gives totalCount and truncated; byRelation too unless that walk passed
+    the budget, when only the ordered walk says which dependents the budget keeps."""
 
     def __init__(
-        self, walk: Callable[[], Awaitable[DependentCounts]], walked: DependentCounts | None = None
+        self,
+        count: Callable[[], Awaitable[DependentCounts]],
+        walk: Callable[[], Awaitable[DependentCounts]],
+        walked: DependentCounts | None = None,
     ) -> None:
-        self._walk = walk
-        self._walked = walked  # a page past the direct dependents walked them all already
+        self._count = _Once(count, walked)
+        self._walk = _Once(walk, walked)  # a page past the direct dependents walked already
+
+    async def counts(self) -> DependentCounts:
+        return await self._count.get()
+
+    async def by_relation(self) -> dict[Rel, int]:
+        counted = (await self._count.get()).by_relation
+        if counted is not None:
+            return counted
+        walked = (await self._walk.get()).by_relation
+        assert walked is not None  # the ordered walk always counts them
+        return walked
+
+
+class _Once:
+    """One awaited call shared by every field that needs it."""
+
+    def __init__(
+        self, call: Callable[[], Awaitable[DependentCounts]], known: DependentCounts | None
+    ) -> None:
+        self._call = call
+        self._known = known
         self._task: asyncio.Task[DependentCounts] | None = None
 
     async def get(self) -> DependentCounts:
-        if self._walked is not None:
-            return self._walked
+        if self._known is not None:
+            return self._known
         if self._task is None:
-            self._task = asyncio.ensure_future(self._walk())
+            self._task = asyncio.ensure_future(self._call())
         return await self._task
 
 
@@ -79,19 +107,19 @@ class DependentsConnection:
 
     @resolver(description="Every dependent within maxDepth (walks them all).")
     async def total_count(self) -> int:
-        return (await self.summary.get()).total
+        return (await self.summary.counts()).total
 
     @resolver(
         description="Dependents per relation (one dependent may count under several; "
         "walks them all)."
     )
     async def by_relation(self) -> list[RelationCount]:
-        counts = (await self.summary.get()).by_relation
+        counts = await self.summary.by_relation()
         return [RelationCount(relation=r, count=n) for r, n in counts.items()]
 
     @resolver(description="The walk hit its budget: totalCount is a lower bound.")
     async def truncated(self) -> bool:
-        return (await self.summary.get()).truncated
+        return (await self.summary.counts()).truncated
 
 
 async def _entity(info: Info, key: str) -> Entity:
