@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from neo4j import Driver
@@ -21,7 +22,12 @@ from ingest.records import EdgeRecord, Evidence, NodeRecord, Provenance, RecordB
 from schema import keys
 from schema.vocabulary import Label, Method, Rel
 from service.queries.dependents import Position, dependents, dependents_page
-from service.queries.dependents_count import DependentCounts, count_dependents
+from service.queries.dependents_count import (
+    DependentCounts,
+    count_by_relation,
+    count_dependents,
+    count_statement,
+)
 from service.queries.filters import EdgeFilter
 from service.queries.reader import Reader
 from service.queries.rows import Dependent
@@ -76,6 +82,9 @@ def _graph() -> RecordBatch:
         dataset = keys.hf_dataset(f"data{i % 3}/d-{i:02d}")
         nodes.append(NodeRecord(dataset, Label.DATASET, dataset, {}, PROV))
         edges.append(_edge(Rel.DESCRIBED_BY, dataset, PAPER, i))
+    # Cycles through each root: the counts must not count a root, nor anything twice.
+    edges.append(_edge(Rel.FINETUNED_FROM, BASE, keys.hf_model("kids/c-000"), 1))
+    edges.append(_edge(Rel.CITES, PAPER, keys.arxiv("2403.00000"), 1))
     # Entities with no edge to either root, between the dependents in key order.
     for i in range(200):
         other = keys.hf_model(f"org{i % 7}/N-{i:03d}")
@@ -208,9 +217,10 @@ def test_a_missing_root_is_none_on_both_paths(scan_graph: Driver, settings: Sett
     assert asyncio.run(go(NEVER)) is None and asyncio.run(go(ALWAYS)) is None
 
 
-@pytest.mark.parametrize(
-    "flt", FILTERS, ids=["all", "relations", "kinds", "declared", "confidence", "adapters"]
-)
+FILTER_IDS = ["all", "relations", "kinds", "declared", "confidence", "adapters"]
+
+
+@pytest.mark.parametrize("flt", FILTERS, ids=FILTER_IDS)
 def test_the_counts_are_the_walks_within_and_past_the_budget(
     scan_graph: Driver, settings: Settings, flt: EdgeFilter
 ) -> None:
@@ -220,51 +230,86 @@ def test_the_counts_are_the_walks_within_and_past_the_budget(
             reader = Reader(driver, settings.neo4j_database)
             for root, depth, budget in itertools.product((PAPER, BASE), (1, 2, 3), (100_000, 60)):
                 walked = await dependents(reader, root, depth, flt, budget)
-                counted = await count_dependents(reader, root, depth, flt, budget)
-                assert walked is not None and counted is not None
+                assert walked is not None
                 expected = DependentCounts.of(walked)
-                if walked.truncated:  # which dependents the budget keeps: the walk's to say
-                    expected = DependentCounts(budget, None, truncated=True)
-                assert counted == expected, (root, depth, budget)
-            assert await count_dependents(reader, "hf:model:no/such", 3, flt, 10) is None
+                counted = await count_dependents(reader, root, depth, flt, budget)
+                assert counted == DependentCounts(expected.total, None, expected.truncated), (
+                    root,
+                    depth,
+                    budget,
+                )
+                by_relation = await count_by_relation(reader, root, depth, flt, budget)
+                assert by_relation == expected, (root, depth, budget)
+            for count in (count_dependents, count_by_relation):
+                assert await count(reader, "hf:model:no/such", 3, flt, 10) is None
         finally:
             await driver.close()
 
     asyncio.run(go())
 
 
+AS_OF = EdgeFilter(as_of="2026-06-01T00:00:00Z")
+
+
+@pytest.mark.parametrize("flt", [*FILTERS, AS_OF], ids=[*FILTER_IDS, "as-of"])
+def test_the_count_is_planned_as_a_pruning_search(
+    scan_graph: Driver, settings: Settings, flt: EdgeFilter
+) -> None:
+    # Without pruning the same text enumerates every path: exponential on a citation graph.
+    with scan_graph.session(database=settings.neo4j_database) as session:
+        plan = (
+            session.run("EXPLAIN " + count_statement(flt, 3), root=PAPER, limit=10, **flt.params())
+            .consume()
+            .plan
+        )
+    assert plan is not None
+
+    def operators(step: dict[str, Any]) -> Iterator[str]:
+        yield str(step["operatorType"])
+        for child in step.get("children", []):
+            yield from operators(child)
+
+    assert any(op.startswith("VarLengthExpand(Pruning") for op in operators(plan)), list(
+        operators(plan)
+    )
+
+
 @pytest.mark.parametrize("budget", [100_000, 60])
-def test_the_summary_walks_in_order_only_for_by_relation_past_the_budget(
+def test_the_summary_counts_once_and_walks_only_for_by_relation(
     scan_graph: Driver, settings: Settings, budget: int
 ) -> None:
     async def go() -> None:
         driver = async_driver(settings)
         try:
             reader = Reader(driver, settings.neo4j_database)
+            calls: list[str] = []
 
             async def count() -> DependentCounts:
+                calls.append("count")
                 found = await count_dependents(reader, PAPER, 3, EdgeFilter(), budget)
                 assert found is not None
                 return found
 
-            walks: list[int] = []
-
-            async def walk() -> DependentCounts:
-                walks.append(budget)
-                found = await dependents(reader, PAPER, 3, EdgeFilter(), budget)
+            async def relations() -> DependentCounts:
+                calls.append("relations")
+                found = await count_by_relation(reader, PAPER, 3, EdgeFilter(), budget)
                 assert found is not None
-                return DependentCounts.of(found)
+                return found
 
-            expected = await walk()
-            walks.clear()
-            summary = Summary(count, walk)
-            counts, by_relation = await asyncio.gather(summary.counts(), summary.by_relation())
-            assert (counts.total, counts.truncated) == (expected.total, expected.truncated)
-            assert by_relation == expected.by_relation and by_relation
-            assert await summary.counts() is counts and await summary.by_relation() == by_relation
-            # Within the budget the count walk knows byRelation; past it the ordered walk
-            # runs, once.
-            assert expected.truncated == (budget == 60) and len(walks) == expected.truncated
+            walked = await dependents(reader, PAPER, 3, EdgeFilter(), budget)
+            assert walked is not None and walked.truncated == (budget == 60)
+            only_counts = Summary(count, relations)
+            first, second = await asyncio.gather(only_counts.counts(), only_counts.counts())
+            assert first is second and (first.total, first.truncated) == (
+                len(walked.items),
+                walked.truncated,
+            )
+            assert calls == ["count"]
+            both = Summary(count, relations)
+            counts, by_relation = await asyncio.gather(both.counts(), both.by_relation())
+            assert by_relation == walked.by_relation and by_relation
+            assert counts.total == len(walked.items) and await both.by_relation() == by_relation
+            assert calls == ["count", "count", "relations"]
         finally:
             await driver.close()
 

@@ -15,9 +15,12 @@ from schema.vocabulary import Label, Rel
 from service import cursors, ids, limits, moments
 from service.context import Info
 from service.errors import BadUserInput, NotFound
-from service.queries.dependents import dependents as all_dependents
 from service.queries.dependents import dependents_page
-from service.queries.dependents_count import DependentCounts, count_dependents
+from service.queries.dependents_count import (
+    DependentCounts,
+    count_by_relation,
+    count_dependents,
+)
 from service.queries.explain import explain as shortest_chains
 from service.queries.filters import ALL_RELATIONS, EdgeFilter
 from service.queries.walk import DEFAULT_FAN_OUT_DEPTH, Budget, stands_on
@@ -151,11 +154,11 @@ class LineageQuery:
                 raise NotFound(f"no entity with key {root!r}", key=root)
             return found
 
-        async def walk() -> DependentCounts:
-            found = await all_dependents(reader, root, depth, flt, limits.DEPENDENTS_BUDGET)
+        async def count_relations() -> DependentCounts:
+            found = await count_by_relation(reader, root, depth, flt, limits.DEPENDENTS_BUDGET)
             if found is None:
                 raise NotFound(f"no entity with key {root!r}", key=root)
-            return DependentCounts.of(found)
+            return found
 
         edges = [
             Dependent(
@@ -168,7 +171,9 @@ class LineageQuery:
         ]
         return DependentsConnection(
             summary=Summary(
-                count, walk, None if page.walked is None else DependentCounts.of(page.walked)
+                count,
+                count_relations,
+                None if page.walked is None else DependentCounts.of(page.walked),
             ),
             edges=edges,
             page_info=PageInfo(

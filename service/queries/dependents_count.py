@@ -1,11 +1,15 @@
-"""``dependents`` counts (totalCount, byRelation, truncated) without the walk's rows.
+"""``dependents`` counts (totalCount, truncated, byRelation) without the walk's rows.
 
-The counts need every dependent within the depth, but not their keys, nor the entity
-each stands on: a level here returns each new dependent's element id and relations
-only, so no key is read (the walk reads two per edge to order a page and name
-``through``). A walk that passes the budget still knows its total (the budget: the
-ordered walk keeps exactly that many) but not ``byRelation``: which dependents the budget
-keeps depends on their keys, so only the ordered walk (``dependents``) can say.
+``totalCount`` and ``truncated`` need how many distinct entities stand on the root within
+the depth, nothing else: one statement, a variable-length match that Neo4j plans as a
+pruning breadth-first expansion (each node expanded once, however many paths reach it),
+stopped one past the budget. 84 000 dependents of the largest base at 1M are counted in
+about 200 ms, where the level walk took 700 ms and more.
+
+``byRelation`` needs, for each dependent, the relations of its edges into the level before
+it: a level walk that returns each new dependent's element id and relations only (no key
+is read; the ordered walk reads two per edge to order a page and name ``through``). Past
+the budget, which dependents the budget keeps depends on their keys: the ordered walk says.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from schema.vocabulary import ENTITY, Rel
+from service.queries.dependents import walk_downstream
 from service.queries.filters import EdgeFilter
 from service.queries.reader import Reader, ReadTx
 from service.queries.rows import Dependents
@@ -22,13 +27,43 @@ from service.queries.rows import Dependents
 @dataclass(frozen=True)
 class DependentCounts:
     total: int
-    # None when the walk passed its budget: the ordered walk says which dependents it keeps.
+    # None when only the total was counted (``count_dependents``).
     by_relation: dict[Rel, int] | None
     truncated: bool
 
     @classmethod
     def of(cls, walked: Dependents) -> DependentCounts:
         return cls(len(walked.items), walked.by_relation, walked.truncated)
+
+
+def count_statement(flt: EdgeFilter, max_depth: int) -> str:
+    """The counting query: ``$root``, ``$limit`` (one past the budget) and the filter's."""
+    # DISTINCT on the end node alone lets the planner prune (VarLengthExpand(Pruning,BFS));
+    # it still does with predicates on every relationship and on every node of the path,
+    # not with one on a slice of them (``nodes(p)[1..]``): the root is let through by
+    # name. A var-length bound cannot be a parameter: the depth goes in the text, an int.
+    return (
+        f"MATCH (root:{ENTITY} {{key: $root}}) "
+        "CALL (root) { "
+        f"MATCH p = (root)<-[rs:{flt.types}*1..{int(max_depth)}]-(b:{ENTITY}) "
+        f"WHERE b <> root AND all(r IN rs WHERE {flt.edge_where}) "
+        f"AND all(n IN nodes(p) WHERE n = root OR (n:{ENTITY} AND {flt.kind_of('n')})) "
+        "WITH DISTINCT b LIMIT $limit RETURN count(*) AS n } "
+        "RETURN [n] AS rows"
+    )
+
+
+async def count_downstream(
+    tx: ReadTx, root_key: str, max_depth: int, flt: EdgeFilter, budget: int
+) -> DependentCounts | None:
+    """The total and truncated of ``walk_downstream`` for the same arguments, in one query."""
+    found = await tx.table(
+        count_statement(flt, max_depth), root=root_key, limit=budget + 1, **flt.params()
+    )
+    if not found:
+        return None
+    total = int(found[0])
+    return DependentCounts(min(total, budget), by_relation=None, truncated=total > budget)
 
 
 def _level(flt: EdgeFilter) -> str:
@@ -40,10 +75,10 @@ def _level(flt: EdgeFilter) -> str:
     )
 
 
-async def count_downstream(
+async def relations_downstream(
     tx: ReadTx, root_key: str, max_depth: int, flt: EdgeFilter, budget: int
 ) -> DependentCounts | None:
-    """What ``walk_downstream`` counts, for the same arguments."""
+    """What ``walk_downstream`` counts, ``byRelation`` included, for the same arguments."""
     root = await tx.table(
         f"MATCH (a:{ENTITY} {{key: $root}}) RETURN [elementId(a)] AS rows", root=root_key
     )
@@ -58,7 +93,9 @@ async def count_downstream(
         rows = await tx.table(_level(flt), frontier=frontier, **flt.params())
         reached = [(i, rels) for i, rels in rows if i not in seen]
         if len(seen) - 1 + len(reached) > budget:
-            return DependentCounts(total=budget, by_relation=None, truncated=True)
+            # Which dependents the budget keeps depends on their keys: the walk says.
+            found = await walk_downstream(tx, root_key, max_depth, flt, budget)
+            return None if found is None else DependentCounts.of(found)
         frontier = []
         for element_id, rels in reached:
             seen.add(element_id)
@@ -74,7 +111,20 @@ async def count_downstream(
 async def count_dependents(
     reader: Reader, root_key: str, max_depth: int, flt: EdgeFilter, budget: int
 ) -> DependentCounts | None:
+    """totalCount and truncated; ``by_relation`` is None."""
+
     async def work(tx: ReadTx) -> DependentCounts | None:
         return await count_downstream(tx, root_key, max_depth, flt, budget)
+
+    return await reader.read(work)
+
+
+async def count_by_relation(
+    reader: Reader, root_key: str, max_depth: int, flt: EdgeFilter, budget: int
+) -> DependentCounts | None:
+    """The counts with ``by_relation``: the level walk, or past the budget the ordered one."""
+
+    async def work(tx: ReadTx) -> DependentCounts | None:
+        return await relations_downstream(tx, root_key, max_depth, flt, budget)
 
     return await reader.read(work)

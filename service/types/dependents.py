@@ -3,8 +3,7 @@
 Each page's entities and edges are loaded by key through the request's DataLoaders,
 so a page costs two round trips however many items it has. The counts (totalCount,
 byRelation, truncated) need the whole reverse walk -- 83 000 dependents of a Hub-scale
-base take most of a second -- so they are walked only when the query selects one of them,
-once for all three (``Summary``).
+base -- so they are counted only when the query selects one of them (``Summary``).
 """
 
 from __future__ import annotations
@@ -52,30 +51,29 @@ class Dependent:
 
 
 class Summary:
-    """The walks behind the counts: started by the first count field, shared by all.
+    """The walks behind the counts, each started by the first field that needs it.
 
-    The count walk gives totalCount and truncated; byRelation too unless that walk passed
-    the budget, when only the ordered walk says which dependents the budget keeps."""
+    totalCount and truncated come from one counting query; byRelation from a level walk
+    (service/queries/dependents_count.py). A page past the direct dependents walked them
+    all already, and that walk answers all three."""
 
     def __init__(
         self,
         count: Callable[[], Awaitable[DependentCounts]],
-        walk: Callable[[], Awaitable[DependentCounts]],
+        relations: Callable[[], Awaitable[DependentCounts]],
         walked: DependentCounts | None = None,
     ) -> None:
         self._count = _Once(count, walked)
-        self._walk = _Once(walk, walked)  # a page past the direct dependents walked already
+        self._relations = _Once(relations, walked)
 
     async def counts(self) -> DependentCounts:
         return await self._count.get()
 
     async def by_relation(self) -> dict[Rel, int]:
-        counted = (await self._count.get()).by_relation
-        if counted is not None:
-            return counted
-        walked = (await self._walk.get()).by_relation
-        assert walked is not None  # the ordered walk always counts them
-        return walked
+        counted = (await self._relations.get()).by_relation
+        if counted is None:
+            raise RuntimeError("the relations walk answered without byRelation")
+        return counted
 
 
 class _Once:
