@@ -24,8 +24,8 @@ from service import limits
 from service.export import render as render_export
 from service.export.source import export_source
 from service.licensing.answers import assess_openness, check_licences
-from service.queries.dependents import dependents, dependents_page
-from service.queries.dependents_count import count_dependents
+from service.queries.dependents import dependents_page
+from service.queries.dependents_count import count_by_relation, count_dependents
 from service.queries.entities import load_entities
 from service.queries.explain import explain
 from service.queries.filters import EdgeFilter
@@ -43,6 +43,10 @@ DEPENDENTS = """query($key: String!) {
   dependents(key: $key, first: 20) {
     pageInfo { hasNextPage endCursor } edges { distance relations node { key name } } } }"""
 DEPENDENTS_COUNTED = """query($key: String!) {
+  dependents(key: $key, first: 20) {
+    totalCount truncated pageInfo { hasNextPage endCursor }
+    edges { distance relations node { key name } } } }"""
+DEPENDENTS_BY_RELATION = """query($key: String!) {
   dependents(key: $key, first: 20) {
     totalCount truncated byRelation { relation count } pageInfo { hasNextPage endCursor }
     edges { distance relations node { key name } } } }"""
@@ -144,28 +148,31 @@ def export_call(key: str, depth: int, fmt: str = "cyclonedx") -> Call:
     return Call(raw, "", {}, path=f"/export/{fmt}/{key}?depth={depth}")
 
 
-def dependents_call(key: str, counts: bool = False) -> Call:
-    """The first page of 20; with ``counts`` also totalCount and byRelation (the whole walk).
-    Its size: the dependents walked with counts, the page's items without."""
+def dependents_call(key: str, counts: bool = False, by_relation: bool = False) -> Call:
+    """The first page of 20; with ``counts`` also totalCount and truncated (the counting
+    query), with ``by_relation`` byRelation as well (the level walk, beside the count).
+    Its size: the dependents counted with counts, the page's items without."""
 
     async def raw(reader: Reader) -> tuple[int, bool]:
-        # What the resolver sends for this selection: the page, the walk if counted, then
-        # the page's entities.
+        # What the resolver sends for this selection: the page, the counts if selected
+        # (the count and the relations walk side by side), then the page's entities.
         page = await dependents_page(
             reader, key, 3, EdgeFilter(), limits.DEPENDENTS_BUDGET, None, 20
         )
         if page is None:
             return 0, False
         size, cut = len(page.items), False
-        if counts:
-            found = await count_dependents(reader, key, 3, EdgeFilter(), limits.DEPENDENTS_BUDGET)
+        if counts or by_relation:
+            asked = [count_dependents] + ([count_by_relation] if by_relation else [])
+            found, *_ = await asyncio.gather(
+                *(f(reader, key, 3, EdgeFilter(), limits.DEPENDENTS_BUDGET) for f in asked)
+            )
             size, cut = (found.total, found.truncated) if found else (0, False)
-            if found is not None and found.by_relation is None:  # byRelation past the budget
-                await dependents(reader, key, 3, EdgeFilter(), limits.DEPENDENTS_BUDGET)
         await load_entities(reader, [d.key for d in page.items])
         return size, cut
 
-    return Call(raw, DEPENDENTS_COUNTED if counts else DEPENDENTS, {"key": key})
+    document = DEPENDENTS_BY_RELATION if by_relation else DEPENDENTS_COUNTED
+    return Call(raw, document if counts or by_relation else DEPENDENTS, {"key": key})
 
 
 def explain_call(start: str, end: str) -> Call:
@@ -204,6 +211,10 @@ def openness_call(key: str, depth: int) -> Call:
 
 
 LINEAGE_ONLY: frozenset[Rel] = MODEL_LINEAGE
+DEPENDENTS_COUNTED_CASE = "dependents, first page with totalCount, the largest fan-in"
+DEPENDENTS_BY_RELATION_CASE = (
+    "dependents, first page with totalCount and byRelation, the largest fan-in"
+)
 LICENCE_CHECK_CASE = "licenseCheck, weights lineage depth 8"
 OPENNESS_CASE = "openness, closure depth 8"
 
