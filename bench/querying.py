@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import json
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import httpx
+import aiohttp
 from neo4j import AsyncDriver
 
 from bench.stats import Summary
@@ -225,7 +226,7 @@ WARM_TIMEOUT_SECONDS = 600.0
 
 class Measurer:
     def __init__(
-        self, driver: AsyncDriver, database: str, http: httpx.AsyncClient, warm_all: bool = True
+        self, driver: AsyncDriver, database: str, http: aiohttp.ClientSession, warm_all: bool = True
     ) -> None:
         self.reader = Reader(driver, database)
         # Warm-up calls are untimed and may be the first to touch their pages since the
@@ -245,19 +246,20 @@ class Measurer:
         """Milliseconds until the answer is parsed, and its size in bytes."""
         began = time.perf_counter()
         if call.path is not None:
-            response = await self.http.get(call.path)
+            async with self.http.get(call.path) as response:
+                content = await response.read()
             elapsed = (time.perf_counter() - began) * 1000
-            if response.status_code != 200:
-                raise RuntimeError(f"HTTP {response.status_code}: {response.text[:300]}")
-            return elapsed, len(response.content)
-        response = await self.http.post(
-            "/graphql", json={"query": call.document, "variables": call.variables}
-        )
-        body = response.json()
+            if response.status != 200:
+                raise RuntimeError(f"HTTP {response.status}: {content[:300]!r}")
+            return elapsed, len(content)
+        request = {"query": call.document, "variables": call.variables}
+        async with self.http.post("/graphql", json=request) as response:
+            content = await response.read()
+        body = json.loads(content)
         elapsed = (time.perf_counter() - began) * 1000
-        if response.status_code != 200 or body.get("errors"):
+        if response.status != 200 or body.get("errors"):
             raise RuntimeError(f"GraphQL error: {str(body.get('errors'))[:300]}")
-        return elapsed, len(response.content)
+        return elapsed, len(content)
 
     async def case(self, name: str, target: str, calls: list[Call], repeats: int) -> CaseResult:
         result = CaseResult(name, target)

@@ -292,13 +292,14 @@ def queries(r: Results) -> list[str]:
     return [
         SECTIONS[5],
         "",
-        f"On the graph the full load wrote. Lineage questions are asked about {q.roots} derived "
+        f"On the graph this page describes. Lineage questions are asked about {q.roots} derived "
         "models spread over the whole graph (the same for every variant); each (question, "
         f"entity) pair is timed {r.config.repeats} times per path, raw and HTTP alternating, "
         "after one untimed warm-up call. Raw: the service's query functions "
         "(`service/queries`) with the API's async driver, as the resolvers call them. "
         "GraphQL/HTTP: `shoulders serve` in its own process, the documents in "
-        "`bench/querying.py`, until the JSON is parsed. Milliseconds, p50 / p95 / p99 "
+        "`bench/querying.py` sent with aiohttp (`bench/api_process.py`), until the JSON is "
+        "parsed. Milliseconds, p50 / p95 / p99 "
         "(interquartile range); size: entities in the answer (standsOn), dependents "
         "(dependents), chains (explain), hits (search).",
         "",
