@@ -78,6 +78,8 @@ def reproduce(r: Results) -> list[str]:
         ".venv/bin/python -m bench --snapshot graph.jsonl.gz --size 100k   # a snapshot for bulk-import",
         ".venv/bin/shoulders bulk-import graph.jsonl.gz                    # into an empty local Neo4j",
         ".venv/bin/python -m loadtest --clients 8 --seconds 60   # alone, on the recordings' graph",
+        ".venv/bin/python -m bench.fixed_cost     # a request's fixed cost, split (graphql-profile.md)",
+        ".venv/bin/python -m bench.walk_profile   # a standsOn walk's time, split (walk-profile.md)",
         "```",
         "",
         "The benchmark refuses a database that holds a graph it did not make (it deletes and "

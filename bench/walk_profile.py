@@ -8,8 +8,11 @@ and streaming on the server), the rest of each query's round trip on the client 
 on loopback, the driver, decoding the result), and Python outside the queries (the walk's
 own bookkeeping and the typed rows). After each answer it also times a read transaction of
 as many empty queries, and one of a single empty query: what the round trips cost with no
-data, the most that folding the walk into one statement could save on round trips alone.
-docs/walk-profile.md holds a run of it.
+data, the most that folding the walk into one statement could save on round trips alone;
+and a read transaction of one statement that reads only the answer's data (its entities,
+its edges with every assertion, found by key) with no walk at all: any walk, in one
+statement or ten, must send that data, so what its client side costs beyond Neo4j's
+time (Bolt, decoding) is a floor for every walk. docs/walk-profile.md holds a run of it.
 """
 
 from __future__ import annotations
@@ -27,9 +30,11 @@ from neo4j import READ_ACCESS, AsyncManagedTransaction, unit_of_work
 from bench.shape import SIZES, Shape
 from bench.synth import Synth
 from bench.targets import choose
+from schema.vocabulary import ENTITY
 from service import limits
 from service.queries.filters import EdgeFilter
 from service.queries.reader import Reader, ReadTx
+from service.queries.rows import Lineage
 from service.queries.walk import Budget, walk_upstream
 from shoulders import db
 from shoulders.db import async_driver
@@ -52,9 +57,20 @@ class Answer:
     queries: list[Query] = field(default_factory=list)
     empty_ms: float = 0.0  # a read transaction of as many empty queries
     one_empty_ms: float = 0.0  # a read transaction of one empty query
+    data_only: Query | None = None  # one statement reading only the answer's data
 
 
 EMPTY = "RETURN [] AS rows"
+#: The answer's data and nothing else: its edges (every assertion) and its entities.
+DATA_ONLY = (
+    "CALL () { UNWIND $edges AS e "
+    f"MATCH (a:{ENTITY} {{key: e[0]}})-[r]->(b:{ENTITY} {{key: e[2]}}) WHERE type(r) = e[1] "
+    "WITH e, collect(properties(r)) AS assertions "
+    "RETURN collect([e[0], e[1], e[2], assertions]) AS edges } "
+    f"CALL () {{ UNWIND $keys AS k MATCH (n:{ENTITY} {{key: k}}) "
+    "RETURN collect(properties(n)) AS nodes } "
+    "RETURN [edges, nodes] AS rows"
+)
 
 
 class TimedReadTx(ReadTx):
@@ -106,22 +122,22 @@ async def _answers(size: str, roots: int, repeats: int, depth: int) -> list[Answ
             for key in keys.roots:
                 reader.log = []
 
-                async def work(tx: ReadTx, key: str = key) -> int:
-                    found = await walk_upstream(tx, key, depth, EdgeFilter(), budget)
-                    return 0 if found is None else len(found.nodes)
+                async def work(tx: ReadTx, key: str = key) -> Lineage | None:
+                    return await walk_upstream(tx, key, depth, EdgeFilter(), budget)
 
                 began = time.perf_counter()
-                entities = await reader.read(work)
+                found = await reader.read(work)
                 wall = (time.perf_counter() - began) * 1000
                 log = reader.log
-                if round_:
+                if round_ and found is not None:
                     out.append(
                         Answer(
                             wall,
-                            entities,
+                            len(found.nodes),
                             log,
                             await time_empty(reader, len(log)),
                             await time_empty(reader, 1),
+                            await time_data_only(reader, found),
                         )
                     )
     finally:
@@ -140,6 +156,20 @@ async def time_empty(reader: TimedReader, queries: int) -> float:
     began = time.perf_counter()
     await reader.read(work)
     return (time.perf_counter() - began) * 1000
+
+
+async def time_data_only(reader: TimedReader, found: Lineage) -> Query:
+    """``DATA_ONLY`` for this answer in a read transaction of its own, timed as a query."""
+    keys = [found.root.key, *(n.entity.key for n in found.nodes)]
+    edges = [[e.start, e.rel.value, e.end] for e in found.edges]
+
+    async def work(tx: ReadTx) -> None:
+        await tx.table(DATA_ONLY, edges=edges, keys=keys)
+
+    reader.log = []
+    await reader.read(work)
+    [query] = reader.log
+    return query
 
 
 def _row(name: str, values: list[float]) -> str:
@@ -179,6 +209,19 @@ def report(answers: list[Answer]) -> str:
         _row(
             "for comparison: a read transaction of one empty query",
             [a.one_empty_ms for a in answers],
+        ),
+        _row(
+            "for comparison: one statement reading only the answer's data by key (entities, "
+            "edges with their assertions), no walk: the query, client side",
+            [a.data_only.wall_ms for a in answers if a.data_only],
+        ),
+        _row(
+            "... of which Neo4j reports",
+            [float(a.data_only.server_ms) for a in answers if a.data_only],
+        ),
+        _row(
+            "... of which the rest (Bolt, driver, decoding): a floor for any walk",
+            [a.data_only.wall_ms - a.data_only.server_ms for a in answers if a.data_only],
         ),
     ]
     return "\n".join(lines)
