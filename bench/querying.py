@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import json
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import aiohttp
+import orjson
 from neo4j import AsyncDriver
 
 from bench.stats import Summary
@@ -255,7 +255,7 @@ class Measurer:
         request = {"query": call.document, "variables": call.variables}
         async with self.http.post("/graphql", json=request) as response:
             content = await response.read()
-        body = json.loads(content)
+        body = orjson.loads(content)  # the API answers with orjson; a client may parse with it
         elapsed = (time.perf_counter() - began) * 1000
         if response.status != 200 or body.get("errors"):
             raise RuntimeError(f"GraphQL error: {str(body.get('errors'))[:300]}")

@@ -301,7 +301,7 @@ def queries(r: Results) -> list[str]:
         "(`service/queries`) with the API's async driver, as the resolvers call them. "
         "GraphQL/HTTP: `shoulders serve` in its own process, the documents in "
         "`bench/querying.py` sent with aiohttp (`bench/api_process.py`), until the JSON is "
-        "parsed. Milliseconds, p50 / p95 / p99 "
+        "parsed (orjson). Milliseconds, p50 / p95 / p99 "
         "(interquartile range); size: entities in the answer (standsOn), dependents "
         "(dependents), chains (explain), hits (search).",
         "",
