@@ -494,12 +494,13 @@ def misses(verdicts: list[Verdict]) -> list[str]:
         )
     if "GraphQL over HTTP" in names:
         ideas.append(
-            "*GraphQL over HTTP within 1.5x*: docs/graphql-profile.md profiles a large answer: "
-            "plain fields, objects and lists are completed without graphql-core's per-field "
-            "machinery now (see the fixes); what is left is building the typed objects, one "
-            "walk over the answer, and the HTTP and process hop. A lineage answer as one "
-            "pre-serialised JSON value (a scalar) would skip the completion altogether; it "
-            "gives up field selection, so it is an API decision too."
+            "*GraphQL over HTTP within 1.5x*: docs/graphql-profile.md profiles a large answer "
+            "(plain fields, objects and lists are completed without graphql-core's per-field "
+            "machinery now) and splits a request's fixed cost: for the smallest answers that "
+            "cost, not the answer, is what passes 1.5x, and most of it is Python that every "
+            "request runs once (the client, uvicorn, Starlette, Strawberry's request "
+            "handling). A lineage answer as one pre-serialised JSON value (a scalar) would "
+            "skip the completion; it gives up field selection, so it is an API decision too."
         )
     if "crawl, org-wide" in names:
         ideas.append(
@@ -611,10 +612,11 @@ FIXES = [
     "which: a variable-length match with `DISTINCT` on its end node, which Neo4j plans as "
     "a pruning breadth-first expansion (`VarLengthExpand(Pruning,BFS)`, each node once, "
     "stopped one past the budget), replaces the level walk for them (a test checks the plan "
-    "for every filter). On the 1M graph of 2026-12-02 the 83,845 dependents of the largest "
-    "base counted in ~170 ms where the level walk took ~670 ms (and past the budget, the "
-    "ordered walk as well). `byRelation` keeps the level walk, run only when selected: "
-    "the row with it is reported beside the target's.",
+    "for every filter). For the 83,845 dependents of the largest base at 1M the row with "
+    "totalCount went from p95 836 ms over HTTP (`python -m bench.at_scale --size 1M` on the "
+    "code before, 2026-12-02) to the figure in the table above. `byRelation` keeps the "
+    "level walk (past the budget, the ordered walk too), run only when selected: the row "
+    "with it is reported beside the target's.",
     "",
 ]
 
@@ -632,6 +634,10 @@ METHOD = [
     "and the service's row building; HTTP includes Strawberry, uvicorn, JSON and the "
     "client's parse. The API process and the benchmark client both freeze the objects they "
     "hold once started (`gc.freeze()`), so neither side's GC walks them again.",
+    "- The HTTP client is aiohttp and it parses answers with orjson (from 2026-12-02; httpx "
+    "and the stdlib before). On two cores the client's CPU is taken from the API it "
+    "measures: httpx spent about 1 ms more of Python per request on loopback "
+    "(`python -m bench.fixed_cost` times both; docs/graphql-profile.md).",
     "- Crawl requests are what the replay server answered (GET and HEAD); entities are those "
     "the run accounted for, fetched or found unchanged (the run report's `fetched` + "
     "`skipped_unchanged`).",

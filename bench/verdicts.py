@@ -246,9 +246,10 @@ def throughput(r: Results) -> Verdict:
     why = (
         ""
         if met
-        else f"{share:.0%} of raw: on 2 cores the API process and Neo4j compete for the same "
-        "CPU, and every answer is also built as typed objects, completed as GraphQL and "
-        "serialised to JSON, work the raw path does not do (see the GraphQL overhead row)."
+        else f"{share:.0%} of raw: on 2 cores the clients, the API process and Neo4j compete "
+        "for the same CPU, and every answer is also built as typed objects, completed as "
+        "GraphQL, serialised to JSON and sent over HTTP, work the raw path does not do (see "
+        "the GraphQL overhead row)."
     )
     return Verdict(target, measured, f"raw Cypher: {raw.per_second:,.1f} answers/s", met, why)
 
@@ -265,16 +266,28 @@ def http_overhead(r: Results) -> Verdict:
         fixed = statistics.median(
             c.http.p50 - c.raw.p50 for c in r.queries.cases if c.http.n and c.raw.n
         )
+        large = [
+            c.name
+            for c in r.queries.cases
+            if c.raw.p50
+            and c.http.p50 / c.raw.p50 > 1.5
+            and c.http_bytes
+            and statistics.median(c.http_bytes) > 50 * 1024
+        ]
         why = (
-            f"Over 1.5x: {'; '.join(over)}. Two causes. Every request pays a fixed cost the "
-            f"raw call does not (HTTP on loopback, uvicorn, Starlette, Strawberry's "
-            f"execution, JSON both ways): a median of {_ms(fixed)} over the raw time in this run, "
-            "as much as a raw query that takes a few milliseconds. And large answers (see "
-            "the KiB column) are built as typed objects and completed in Python: a standsOn "
-            "of a few hundred entities with their evidence has tens of thousands of fields. "
-            "Parsing and validation are cached, and plain fields, objects and lists skip "
-            "graphql-core's per-field machinery (see the fixes; docs/graphql-profile.md)."
+            f"Over 1.5x: {'; '.join(over)}. Every request pays a fixed cost the raw call "
+            "does not (the HTTP client, loopback, uvicorn, Starlette, Strawberry's "
+            f"execution, the JSON): a median of {_ms(fixed)} over the raw time in this run, "
+            "a large share of a raw query that takes a few milliseconds. "
+            "`python -m bench.fixed_cost` splits it (docs/graphql-profile.md)."
         )
+        if large:
+            why += (
+                " Large answers (see the KiB column) are also built as typed objects and "
+                "completed in Python: a standsOn of a few hundred entities with their "
+                "evidence has tens of thousands of fields. Plain fields, objects and lists "
+                "skip graphql-core's per-field machinery (see the fixes)."
+            )
     return Verdict(
         "GraphQL over HTTP <= 1.5x the raw Cypher time",
         measured,
