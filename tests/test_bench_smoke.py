@@ -234,3 +234,37 @@ def test_at_scale_imports_once_then_measures_bench_b_again(
         assert json.loads((work / "imported.json").read_text()) == imported
     finally:
         server.stop()
+
+
+@pytest.mark.slow
+def test_the_profiles_run_on_the_quick_graph(graph: Driver, settings: Settings) -> None:
+    """`bench.walk_profile` and `bench.fixed_cost` (the tables of docs/walk-profile.md and
+    docs/graphql-profile.md) run end to end and print every row with figures."""
+    loader = Loader(graph, settings.neo4j_database)
+    for batch in Synth(Shape.of(10_000)).batches(500):
+        loader.write(batch)
+    walk = _run_module("bench.walk_profile", "--size", "10k", "--roots", "3", "--repeats", "1")
+    for row in ("the whole read transaction", "Neo4j reports", "a floor for any walk"):
+        assert _figures(walk, row), row
+    fixed = _run_module("bench.fixed_cost", "--n", "5")
+    for row in ("RETURN 1", "httpx", "aiohttp", "bare socket", "licenseCheck", "check_licences"):
+        assert _figures(fixed, row), row
+
+
+def _run_module(module: str, *args: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "-m", module, *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done.stdout
+
+
+def _figures(table: str, row: str) -> list[float]:
+    """The p50 and p95 of the table row that names ``row``."""
+    line = next(x for x in table.splitlines() if x.startswith("|") and row in x)
+    return [float(cell) for cell in line.strip("|").split("|")[1:]]
