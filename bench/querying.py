@@ -172,8 +172,9 @@ def dependents_call(key: str, counts: bool = False, by_relation: bool = False) -
         await load_entities(reader, [d.key for d in page.items])
         return size, cut
 
-    document = DEPENDENTS_BY_RELATION if by_relation else DEPENDENTS_COUNTED
-    return Call(raw, document if counts or by_relation else DEPENDENTS, {"key": key})
+    if by_relation:
+        return Call(raw, DEPENDENTS_BY_RELATION, {"key": key})
+    return Call(raw, DEPENDENTS_COUNTED if counts else DEPENDENTS, {"key": key})
 
 
 def explain_call(start: str, end: str) -> Call:
