@@ -7,7 +7,7 @@ import strawberry
 from service.licensing.declared import Declared
 from service.types.evidence import Evidence
 from service.types.licence_enums import LicenceClass
-from service.types.licence_term import LicenceTerm
+from service.types.licence_term import LicenceTerm, terms_of
 
 
 @strawberry.type(
@@ -42,6 +42,6 @@ class LicenceInfo:
             given_name=n.given_name,
             link=n.given_link,
             url=n.url,
-            terms=[LicenceTerm.from_term(t) for t in n.terms()],
+            terms=list(terms_of(n)),
             evidence=[Evidence.from_row(a) for a in d.evidence],
         )
