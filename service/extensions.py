@@ -15,10 +15,8 @@ from typing import Any
 
 from graphql import GraphQLError
 from strawberry.extensions import (
-    AddValidationRules,
     MaskErrors,
     MaxAliasesLimiter,
-    MaxTokensLimiter,
     ParserCache,
     QueryDepthLimiter,
     SchemaExtension,
@@ -65,11 +63,34 @@ def _with(error: GraphQLError, message: str, extensions: dict[str, Any]) -> Grap
     )
 
 
-class MaskInternalErrors(MaskErrors):
-    """MaskErrors that masks only internal errors, and says which request to look up."""
+# The depth and alias limiters' rules, made once: each limiter instance makes new rule
+# classes, and ValidationCache keys on the rules, so per-request limiters never hit it.
+_LIMIT_RULES = [
+    *QueryDepthLimiter(max_depth=limits.MAX_QUERY_DEPTH).validation_rules,
+    *MaxAliasesLimiter(max_alias_count=limits.MAX_ALIASES).validation_rules,
+]
+
+
+class RequestPolicy(MaskErrors):
+    """The document limits and the error policy, as one extension.
+
+    Before parsing: the token limit (a parse option) and the depth and alias rules. After
+    the operation: internal errors masked (logged with the request id), every visible error
+    given an ``extensions.code``. One extension rather than four: Strawberry wraps every
+    extension's hooks anew for each request (docs/graphql-profile.md).
+    """
 
     def __init__(self) -> None:
         super().__init__(should_mask_error=lambda e: not is_client_error(e))
+
+    def on_operation(self) -> Iterator[None]:
+        context = self.execution_context
+        context.parse_options["max_tokens"] = limits.MAX_TOKENS
+        context.validation_rules = (*context.validation_rules, *_LIMIT_RULES)
+        yield from super().on_operation()  # masks internal errors
+        result = context.result
+        if isinstance(result, ExecutionResult) and result.errors:
+            result.errors = [self._coded(e) for e in result.errors]
 
     def _request_id(self) -> str:
         return str(getattr(self.execution_context.context, "request_id", "-"))
@@ -87,17 +108,6 @@ class MaskInternalErrors(MaskErrors):
             f"Internal server error (request id {request_id}).",
             {"code": errors.INTERNAL_SERVER_ERROR, "requestId": request_id},
         )
-
-
-class ErrorCodes(SchemaExtension):
-    """Give every visible error an ``extensions.code``."""
-
-    def on_operation(self) -> Iterator[None]:
-        yield
-        result = self.execution_context.result
-        if not isinstance(result, ExecutionResult) or not result.errors:
-            return
-        result.errors = [self._coded(e) for e in result.errors]
 
     @staticmethod
     def _coded(error: GraphQLError) -> GraphQLError:
@@ -125,21 +135,10 @@ class CachedParse(ParserCache):
         yield
 
 
-# The depth and alias limiters' rules, made once: each limiter instance makes new rule
-# classes, and ValidationCache keys on the rules, so per-request limiters never hit it.
-_LIMIT_RULES = [
-    *QueryDepthLimiter(max_depth=limits.MAX_QUERY_DEPTH).validation_rules,
-    *MaxAliasesLimiter(max_alias_count=limits.MAX_ALIASES).validation_rules,
-]
-
-
 def schema_extensions() -> list[Callable[[], SchemaExtension]]:
     """Factories: Strawberry makes fresh instances per operation, so no state is shared."""
     return [
-        partial(AddValidationRules, _LIMIT_RULES),
-        partial(MaxTokensLimiter, max_token_count=limits.MAX_TOKENS),
-        ErrorCodes,
-        MaskInternalErrors,
+        RequestPolicy,
         # Clients send the same few documents with other variables: parsing and validating
         # a standsOn document again cost 3-5 ms a request (docs/benchmarks.md). Bounded LRUs
         # of documents and their validation errors, never of data.

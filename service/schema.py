@@ -27,7 +27,7 @@ class ShouldersSchema(strawberry.Schema):
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
         # A NOT_FOUND or a rejected query is the client's business, not a server log
-        # line with a traceback; internal errors are logged by MaskInternalErrors.
+        # line with a traceback; internal errors are logged by RequestPolicy.
         super().process_errors([e for e in errors if not is_client_error(e)], execution_context)
 
 
