@@ -10,18 +10,18 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Callable, Iterator
-from functools import partial
+from functools import lru_cache, partial
 from typing import Any
 
-from graphql import GraphQLError
+from graphql import ASTValidationRule, DocumentNode, GraphQLError, GraphQLSchema
 from strawberry.extensions import (
     MaskErrors,
     MaxAliasesLimiter,
     ParserCache,
     QueryDepthLimiter,
     SchemaExtension,
-    ValidationCache,
 )
+from strawberry.schema.schema import validate_document
 from strawberry.types.execution import ExecutionResult
 
 from service import errors, limits
@@ -135,6 +135,52 @@ class CachedParse(ParserCache):
         yield
 
 
+class _Text:
+    """A document's cache key: its text and parse options (which determine it), not its
+    nodes. A parsed document's hash walks every node of it, on every request."""
+
+    __slots__ = ("document", "key")
+
+    def __init__(self, text: str, options: dict[str, Any], document: DocumentNode) -> None:
+        self.key = (text, tuple(sorted(options.items())))
+        self.document = document
+
+    def __hash__(self) -> int:
+        return hash(self.key)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Text) and self.key == other.key
+
+
+@lru_cache(maxsize=limits.DOCUMENT_CACHE)
+def _validated(
+    schema: GraphQLSchema, text: _Text, rules: tuple[type[ASTValidationRule], ...]
+) -> list[GraphQLError]:
+    return validate_document(schema, text.document, rules)
+
+
+class CachedValidation(SchemaExtension):
+    """Strawberry's ValidationCache, keyed by the document's text instead of the document.
+
+    Strawberry's keys on the parsed document: hashing it walked the whole tree on every
+    request, about a quarter of a licenseCheck's GraphQL time (docs/graphql-profile.md).
+    The rules are the same few classes on every request (``RequestPolicy``).
+    """
+
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        document = context.graphql_document
+        if context.query is None or document is None:
+            context.pre_execution_errors = validate_document(
+                context.schema._schema, document, tuple(context.validation_rules)
+            )
+        else:
+            text = _Text(context.query, context.parse_options, document)
+            rules = tuple(context.validation_rules)
+            context.pre_execution_errors = _validated(context.schema._schema, text, rules)
+        yield
+
+
 def schema_extensions() -> list[Callable[[], SchemaExtension]]:
     """Factories: Strawberry makes fresh instances per operation, so no state is shared."""
     return [
@@ -143,5 +189,5 @@ def schema_extensions() -> list[Callable[[], SchemaExtension]]:
         # a standsOn document again cost 3-5 ms a request (docs/benchmarks.md). Bounded LRUs
         # of documents and their validation errors, never of data.
         partial(CachedParse, maxsize=limits.DOCUMENT_CACHE),
-        partial(ValidationCache, maxsize=limits.DOCUMENT_CACHE),
+        CachedValidation,
     ]
