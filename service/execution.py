@@ -31,7 +31,6 @@ from graphql import (
     GraphQLInt,
     GraphQLInterfaceType,
     GraphQLList,
-    GraphQLNamedType,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
@@ -40,7 +39,6 @@ from graphql import (
     GraphQLString,
     GraphQLUnionType,
     Undefined,
-    get_named_type,
 )
 from graphql.execution.collect_fields import GroupedFieldSet
 from graphql.pyutils import AwaitableOrValue, Path
@@ -159,14 +157,23 @@ def strawberry_classes(schema: GraphQLSchema) -> dict[type, GraphQLObjectType]:
 
 
 Plain = tuple[str, bool, Coerce]  # attribute, non-null, coercion
-#: A plain field whose value is an object or a list: its attribute and its GraphQL type.
-Nested = tuple[str, GraphQLOutputType]
+#: A non-null value -> its completed form, or ``_SLOW`` when graphql-core must complete it.
+Complete = Callable[[Any], Any]
+#: A plain field: its attribute (None for ``__typename``), non-null, and its completion.
+Field = tuple[str | None, bool, Complete]
 #: A selection on one type: each response name, its fields, and how to read it if plain.
-Plan = list[tuple[str, Any, Plain | Nested | None]]
+Plan = list[tuple[str, Any, Field | None]]
+_NOT_PLAIN = object()  # a cached "no completion": the selection needs graphql-core
 
 
 class FastLeafExecutor(StrawberryGraphQLCoreExecutionContext):
-    """Strawberry's executor, with plain fields completed inline (see the module doc)."""
+    """Strawberry's executor, with plain fields completed inline (see the module doc).
+
+    Each plain selection is turned once per request into a completion function (a closure
+    over its fields, their attributes and coercions), then applied to every value: an
+    object of a list costs its getattr calls and coercions, not a collection of its
+    selection, a plan lookup and a type check per field.
+    """
 
     _fast_by_schema: dict[int, dict[tuple[str, str], Plain]] = {}
     _classes_by_schema: dict[int, dict[type, GraphQLObjectType]] = {}
@@ -178,30 +185,37 @@ class FastLeafExecutor(StrawberryGraphQLCoreExecutionContext):
             fast = self._fast_by_schema[id(self.schema)] = fast_fields(self.schema)
         return fast
 
+    def _classes(self) -> dict[type, GraphQLObjectType]:
+        classes = self._classes_by_schema.get(id(self.schema))
+        if classes is None:
+            classes = self._classes_by_schema[id(self.schema)] = strawberry_classes(self.schema)
+        return classes
+
+    def _cache(self) -> dict[Any, Any]:
+        # Per request: a selection's fields depend on the document and its variables.
+        return cast(dict[Any, Any], self.__dict__.setdefault("_compiled", {}))
+
     def _plan(self, parent_type: GraphQLObjectType, grouped_field_set: GroupedFieldSet) -> Plan:
         # graphql-core collects a selection once per type and reuses that object for every
         # item of a list, so the plan is made once per selection, not once per object.
-        plans: dict[int, tuple[GroupedFieldSet, Plan]] = self.__dict__.setdefault("_plans", {})
-        found = plans.get(id(grouped_field_set))
+        cache = self._cache()
+        found = cache.get(id(grouped_field_set))
         if found is not None and found[0] is grouped_field_set:
-            return found[1]
-        fast = self._fast()
+            return cast(Plan, found[1])
         plan: Plan = []
         for name, details in grouped_field_set.items():
-            field_name = details[0].node.name.value
-            entry: Plain | Nested | None = fast.get((parent_type.name, field_name))
-            if entry is None and field_name == TYPENAME:
-                entry = (TYPENAME, True, _typename(parent_type.name))
-            if entry is None:
-                entry = self._nested(parent_type, field_name, details)
-            plan.append((name, details, entry))
-        plans[id(grouped_field_set)] = (grouped_field_set, plan)
+            plan.append((name, details, self._field(parent_type, details)))
+        cache[id(grouped_field_set)] = (grouped_field_set, plan)
         return plan
 
-    def _nested(
-        self, parent_type: GraphQLObjectType, field_name: str, details: Any
-    ) -> Nested | None:
-        """A field read by attribute whose whole selection below is plain, or None."""
+    def _field(self, parent_type: GraphQLObjectType, details: Any) -> Field | None:
+        """How to read and complete one field of ``parent_type``, or None if not plain."""
+        field_name = details[0].node.name.value
+        leaf = self._fast().get((parent_type.name, field_name))
+        if leaf is not None:
+            return leaf
+        if field_name == TYPENAME:
+            return (None, True, _typename(parent_type.name))
         field = parent_type.fields.get(field_name)
         definition = (field.extensions or {}).get(_DEFINITION) if field else None
         if field is None or not isinstance(definition, StrawberryField):
@@ -210,89 +224,61 @@ class FastLeafExecutor(StrawberryGraphQLCoreExecutionContext):
             return None
         if not getattr(field.resolve, "_is_default", False):
             return None
-        named = get_named_type(field.type)
-        if isinstance(named, GraphQLObjectType):
-            runtime = [named]
-        elif isinstance(named, GraphQLInterfaceType | GraphQLUnionType):
-            runtime = list(self.schema.get_possible_types(named))
-        else:
+        non_null = isinstance(field.type, GraphQLNonNull)
+        inner = field.type.of_type if non_null else field.type
+        if isinstance(inner, GraphQLEnumType | GraphQLScalarType):
             return None  # a leaf would be in ``fast`` if it could be read directly
-        for object_type in runtime:
-            grouped, deferred, _ = self.collect_subfields(object_type, details)
-            if deferred or any(entry is None for _, _, entry in self._plan(object_type, grouped)):
+        complete = self._completion(inner, details)
+        return None if complete is None else (definition.python_name, non_null, complete)
+
+    def _completion(self, gql_type: GraphQLOutputType, details: Any) -> Complete | None:
+        """How to complete a non-null value of ``gql_type`` (nullable), or None if not plain."""
+        if isinstance(gql_type, GraphQLList):
+            item = gql_type.of_type
+            item_non_null = isinstance(item, GraphQLNonNull)
+            item_complete = self._completion(item.of_type if item_non_null else item, details)
+            if item_complete is None:
                 return None
-        return (definition.python_name, field.type)
+            return _list_completion(item_complete, item_non_null)
+        if isinstance(gql_type, GraphQLEnumType | GraphQLScalarType):
+            return self._coercion(gql_type)
+        if isinstance(gql_type, GraphQLObjectType):
+            possible = [gql_type]
+        elif isinstance(gql_type, GraphQLInterfaceType | GraphQLUnionType):
+            possible = list(self.schema.get_possible_types(gql_type))
+        else:
+            return None
+        classes = self._classes()
+        by_class: dict[type, Complete] = {}
+        for cls, object_type in classes.items():
+            if object_type in possible:
+                read = self._object_completion(object_type, details)
+                if read is None:
+                    return None
+                by_class[cls] = read
+        return _object_completion_by_class(by_class)
+
+    def _object_completion(self, object_type: GraphQLObjectType, details: Any) -> Complete | None:
+        """How to complete an object of ``object_type`` with the selection ``details``."""
+        cache = self._cache()
+        key = (object_type.name, id(details))
+        found = cache.get(key)
+        if found is not None and found[0] is details:
+            return None if found[1] is _NOT_PLAIN else cast(Complete, found[1])
+        grouped, deferred, _ = self.collect_subfields(object_type, details)
+        read: Complete | None = None
+        if not deferred:
+            fields = [(name, self._field(object_type, sub)) for name, sub in grouped.items()]
+            if all(f is not None for _, f in fields):
+                read = _object_reader([(n, *cast(Field, f)) for n, f in fields])
+        cache[key] = (details, _NOT_PLAIN if read is None else read)
+        return read
 
     def _coercion(self, gql_type: GraphQLEnumType | GraphQLScalarType) -> Coerce | None:
         known = self._coercions_by_schema.setdefault(id(self.schema), {})
         if gql_type.name not in known:  # an enum's is a dict of its members: built once
             known[gql_type.name] = _leaf_coercion(gql_type)
         return known[gql_type.name]
-
-    def _object_type(self, expected: GraphQLNamedType, value: Any) -> GraphQLObjectType | None:
-        """The object type of ``value`` by its exact class, if it may stand where expected."""
-        classes = self._classes_by_schema.get(id(self.schema))
-        if classes is None:
-            classes = self._classes_by_schema[id(self.schema)] = strawberry_classes(self.schema)
-        found = classes.get(type(value))
-        if found is None or get_strawberry_type_cast(value) is not None:
-            return None
-        if found is expected or (
-            isinstance(expected, GraphQLInterfaceType | GraphQLUnionType)
-            and self.schema.is_sub_type(expected, found)
-        ):
-            return found
-        return None
-
-    def _complete(self, gql_type: GraphQLOutputType, details: Any, value: Any) -> Any:
-        """``value`` completed as ``gql_type`` by a plain walk, or ``_SLOW`` at anything odd."""
-        if isinstance(gql_type, GraphQLNonNull):
-            if value is None:
-                return _SLOW
-            gql_type = gql_type.of_type
-        elif value is None:
-            return None
-        if isinstance(gql_type, GraphQLList):
-            if type(value) is not list and type(value) is not tuple:
-                return _SLOW
-            item_type = gql_type.of_type
-            items = []
-            for item in value:
-                done = self._complete(item_type, details, item)
-                if done is _SLOW:
-                    return _SLOW
-                items.append(done)
-            return items
-        if isinstance(gql_type, GraphQLEnumType | GraphQLScalarType):
-            coerce = self._coercion(gql_type)
-            return _SLOW if coerce is None else coerce(value)
-        object_type = self._object_type(gql_type, value)
-        if object_type is None:
-            return _SLOW
-        grouped, _, _ = self.collect_subfields(object_type, details)
-        return self._complete_fields(object_type, grouped, value)
-
-    def _read(self, entry: Plain | Nested, details: Any, source: Any) -> Any:
-        """One plain field of ``source``, completed, or ``_SLOW`` for graphql-core to do."""
-        if len(entry) == 2:
-            value = getattr(source, entry[0], Undefined)
-            return _SLOW if value is Undefined else self._complete(entry[1], details, value)
-        attribute, non_null, coerce = entry
-        value = None if attribute == TYPENAME else getattr(source, attribute, Undefined)
-        if value is None and attribute != TYPENAME:
-            return _SLOW if non_null else None
-        return _SLOW if value is Undefined else coerce(value)
-
-    def _complete_fields(
-        self, parent_type: GraphQLObjectType, grouped: GroupedFieldSet, source: Any
-    ) -> Any:
-        results: dict[str, Any] = {}
-        for response_name, details, entry in self._plan(parent_type, grouped):
-            out = _SLOW if entry is None else self._read(entry, details, source)
-            if out is _SLOW:
-                return _SLOW
-            results[response_name] = out
-        return results
 
     def execute_fields(
         self,
@@ -309,8 +295,8 @@ class FastLeafExecutor(StrawberryGraphQLCoreExecutionContext):
             )
         results: dict[str, Any] = {}
         slow: GroupedFieldSet = {}
-        for response_name, details, entry in self._plan(parent_type, grouped_field_set):
-            out = _SLOW if entry is None else self._read(entry, details, source_value)
+        for response_name, details, field in self._plan(parent_type, grouped_field_set):
+            out = _SLOW if field is None else _read(field, source_value, parent_type.name)
             if out is _SLOW:
                 slow[response_name] = details
                 out = Undefined  # keeps the response's field order
@@ -325,6 +311,76 @@ class FastLeafExecutor(StrawberryGraphQLCoreExecutionContext):
 
             return merged()
         return _merge(results, cast(dict[str, Any], rest))
+
+
+def _read(field: Field, source: Any, typename: str) -> Any:
+    """One plain field of ``source``, completed, or ``_SLOW``."""
+    attribute, non_null, complete = field
+    if attribute is None:
+        return typename
+    value = getattr(source, attribute, Undefined)
+    if value is None:
+        return _SLOW if non_null else None
+    return _SLOW if value is Undefined else complete(value)
+
+
+def _object_reader(fields: list[tuple[str, str | None, bool, Complete]]) -> Complete:
+    """An object's completion: each field read and completed, or ``_SLOW`` at the first odd
+    value (the hot loop of a large answer: kept to a getattr and a call per field)."""
+
+    def read(source: Any) -> Any:
+        out: dict[str, Any] = {}
+        for name, attribute, non_null, complete in fields:
+            if attribute is None:
+                value = complete(source)
+            else:
+                value = getattr(source, attribute, Undefined)
+                if value is None:
+                    if non_null:
+                        return _SLOW
+                    out[name] = None
+                    continue
+                if value is Undefined:
+                    return _SLOW
+                value = complete(value)
+                if value is _SLOW:
+                    return _SLOW
+            out[name] = value
+        return out
+
+    return read
+
+
+def _list_completion(item: Complete, item_non_null: bool) -> Complete:
+    def complete(value: Any) -> Any:
+        if type(value) is not list and type(value) is not tuple:
+            return _SLOW
+        items: list[Any] = []
+        for x in value:
+            if x is None:
+                if item_non_null:
+                    return _SLOW
+                items.append(None)
+                continue
+            done = item(x)
+            if done is _SLOW:
+                return _SLOW
+            items.append(done)
+        return items
+
+    return complete
+
+
+def _object_completion_by_class(by_class: dict[type, Complete]) -> Complete:
+    # The exact class says the object type; an object cast to another type
+    # (``strawberry.cast``) or of a class not known here is graphql-core's to resolve.
+    def complete(value: Any) -> Any:
+        read = by_class.get(type(value))
+        if read is None or get_strawberry_type_cast(value) is not None:
+            return _SLOW
+        return read(value)
+
+    return complete
 
 
 def _merge(results: dict[str, Any], rest: dict[str, Any]) -> dict[str, Any]:

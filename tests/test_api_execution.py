@@ -177,6 +177,8 @@ class Box:
     items: list[Item | None]
     shapes: list[Shape] | None
     first: Item
+    tags: list[str] | None = strawberry.field(default_factory=list)
+    colours: list[Colour | None] = strawberry.field(default_factory=list)
 
 
 @strawberry.type
@@ -193,10 +195,10 @@ class BoxQuery:
         sub = SubItem(name="sub", label="x", count=3, ratio=1.0, colour=Colour.RED, flag=True)
         shapes: list[Shape] = [Square(name="s", side=2), Circle(name="c", radius=1.5)]
         return [
-            Box(items=[ok, None], shapes=shapes, first=ok),  # every value plain
-            Box(items=[ok, odd], shapes=shapes, first=ok),  # a null in a non-null field
-            Box(items=[sub], shapes=[], first=sub),  # a subclass
-            Box(items=[ok], shapes=[Square(name="x", side=2.5)], first=ok),  # type: ignore[arg-type]
+            Box(items=[ok, None], shapes=shapes, first=ok, tags=["a"], colours=[Colour.RED, None]),
+            Box(items=[ok, odd], shapes=shapes, first=ok, tags=["a", None]),  # type: ignore[list-item]
+            Box(items=[sub], shapes=[], first=sub, colours=["green"]),  # type: ignore[list-item]
+            Box(items=[ok], shapes=[Square(name="x", side=2.5)], first=ok, tags=("b",)),  # type: ignore[arg-type]
         ]
 
 
@@ -206,6 +208,7 @@ def test_the_fast_executor_completes_plain_objects_as_graphql_core_does() -> Non
       items { __typename name count colour }
       shapes { __typename name ... on Square { side } ... on Circle { radius } }
       first { name flag ratio }
+      tags colours
     } }"""
 
     def run(**executor: Any) -> tuple[Any, list[tuple[str, Any]]]:
@@ -225,6 +228,8 @@ def test_the_fast_executor_completes_plain_objects_as_graphql_core_does() -> Non
             {"__typename": "Circle", "name": "c", "radius": 1.5},
         ],
         "first": {"name": "ok", "flag": True, "ratio": 2.0},
+        "tags": ["a"],
+        "colours": ["RED", None],
     }
     assert data["boxes"][1]["items"] == [
         {"__typename": "Item", "name": "ok", "count": 1, "colour": "RED"},
@@ -235,3 +240,8 @@ def test_the_fast_executor_completes_plain_objects_as_graphql_core_does() -> Non
     ]
     assert ("boxes", 1, "items", 1, "name") in {tuple(path) for _, path in errors}
     assert ("boxes", 3, "shapes", 0, "side") in {tuple(path) for _, path in errors}
+    # Lists of leaves: a null in a list of non-null items, a value the enum does not know.
+    assert ("boxes", 1, "tags", 1) in {tuple(path) for _, path in errors}
+    assert ("boxes", 2, "colours", 0) in {tuple(path) for _, path in errors}
+    assert data["boxes"][1]["tags"] is None and data["boxes"][2]["colours"] == [None]
+    assert data["boxes"][3]["tags"] == ["b"]
