@@ -11,7 +11,8 @@ run:
   the client's share is visible;
 - the API's own Python without sockets: the ASGI app called in this process, for
   ``{ __typename }`` and for Bench B's licenseCheck document, beside the raw
-  ``check_licences`` call for the same model (a small answer: the GraphQL layer's share).
+  ``check_licences`` call for the same model (a small answer: the GraphQL layer's share),
+  and the same licenseCheck over HTTP (what loopback and the server's process add).
 """
 
 from __future__ import annotations
@@ -143,6 +144,10 @@ async def _measure(url: str, settings: Settings, key: str, n: int) -> dict[str, 
             async with aio.post("/graphql", data=TYPENAME, headers=headers) as response:
                 return json.loads(await response.read())
 
+        async def aiohttp_licence() -> object:
+            async with aio.post("/graphql", data=licence, headers=headers) as response:
+                return json.loads(await response.read())
+
         async def httpx_post() -> object:
             return (await hx.post("/graphql", content=TYPENAME, headers=headers)).json()
 
@@ -153,6 +158,7 @@ async def _measure(url: str, settings: Settings, key: str, n: int) -> dict[str, 
             "HTTP { __typename }, bare socket": lambda: socket.post(TYPENAME),
             "in process, no socket: { __typename }": lambda: _in_process(TYPENAME, app),
             "in process, no socket: licenseCheck": lambda: _in_process(licence, app),
+            "HTTP licenseCheck, aiohttp (Bench B's client)": aiohttp_licence,
             "raw: check_licences, the same model": lambda: check_licences(in_app, key),
         }
         for probe in probes.values():  # warm: plans cached, connections open

@@ -247,7 +247,8 @@ def test_the_profiles_run_on_the_quick_graph(graph: Driver, settings: Settings) 
     for row in ("the whole read transaction", "Neo4j reports", "a floor for any walk"):
         assert _figures(walk, row), row
     fixed = _run_module("bench.fixed_cost", "--n", "5")
-    for row in ("RETURN 1", "httpx", "aiohttp", "bare socket", "licenseCheck", "check_licences"):
+    rows = ("RETURN 1", "httpx", "aiohttp", "bare socket", "HTTP licenseCheck", "check_licences")
+    for row in (*rows, "in process, no socket: licenseCheck"):
         assert _figures(fixed, row), row
 
 
