@@ -1,8 +1,9 @@
-"""Schema extensions: the document limits, and the error policy.
+"""Schema extensions: the document limits, the error policy, and the document caches.
 
 Limits run during parsing and validation, before any resolver, so a rejected query
 never reaches Neo4j. The error policy keeps client errors visible, each with an
-``extensions.code``, and masks everything else (logged with the request id).
+``extensions.code``, and masks everything else (logged with the request id). Parsed
+documents and their validation are cached by text: clients send the same few documents.
 """
 
 from __future__ import annotations
@@ -64,7 +65,7 @@ def _with(error: GraphQLError, message: str, extensions: dict[str, Any]) -> Grap
 
 
 # The depth and alias limiters' rules, made once: each limiter instance makes new rule
-# classes, and ValidationCache keys on the rules, so per-request limiters never hit it.
+# classes, and the validation cache keys on the rules, so per-request limiters never hit it.
 _LIMIT_RULES = [
     *QueryDepthLimiter(max_depth=limits.MAX_QUERY_DEPTH).validation_rules,
     *MaxAliasesLimiter(max_alias_count=limits.MAX_ALIASES).validation_rules,
