@@ -169,14 +169,11 @@ class CachedValidation(SchemaExtension):
     """
 
     def on_validate(self) -> Iterator[None]:
+        # Without a text (never, over HTTP), Strawberry validates as usual after the hook.
         context = self.execution_context
         document = context.graphql_document
-        if context.query is None or document is None:
-            context.pre_execution_errors = validate_document(
-                context.schema._schema, document, tuple(context.validation_rules)
-            )
-        else:
-            text = _Text(context.query, context.parse_options, document)
+        if context.query is not None and document is not None:
+            text = _Text(context.query, dict(context.parse_options), document)
             rules = tuple(context.validation_rules)
             context.pre_execution_errors = _validated(context.schema._schema, text, rules)
         yield
