@@ -30,6 +30,7 @@ from bench.synth import Synth
 from bench.targets import choose
 from service import limits
 from service.execution import FastLeafExecutor
+from service.extensions import schema_extensions
 from service.queries.filters import EdgeFilter
 from service.queries.reader import Reader
 from service.queries.rows import Lineage as LineageRow
@@ -56,14 +57,15 @@ DOCUMENT = STANDS_ON.replace("[Relation!]", "[String!]")
 
 
 def _schemas() -> dict[str, strawberry.Schema]:
-    types = list(ENTITY_TYPES)
+    # The API's extensions too: its document is parsed and validated once, as in the API.
+    def schema(**executor: Any) -> strawberry.Schema:
+        return strawberry.Schema(
+            query=ProfileQuery, types=list(ENTITY_TYPES), extensions=schema_extensions(), **executor
+        )
+
     return {
-        "graphql-core (Strawberry's default executor)": strawberry.Schema(
-            query=ProfileQuery, types=types
-        ),
-        "FastLeafExecutor (the API's)": strawberry.Schema(
-            query=ProfileQuery, types=types, execution_context_class=FastLeafExecutor
-        ),
+        "graphql-core (Strawberry's default executor)": schema(),
+        "FastLeafExecutor (the API's)": schema(execution_context_class=FastLeafExecutor),
     }
 
 
