@@ -164,8 +164,8 @@ class CachedValidation(SchemaExtension):
     """Strawberry's ValidationCache, keyed by the document's text instead of the document.
 
     Strawberry's keys on the parsed document: hashing it walked the whole tree on every
-    request, about a quarter of a licenseCheck's GraphQL time (docs/graphql-profile.md).
-    The rules are the same few classes on every request (``RequestPolicy``).
+    request, cache hit or not (docs/graphql-profile.md). The rules are the same few
+    classes on every request (``RequestPolicy``).
     """
 
     def on_validate(self) -> Iterator[None]:
