@@ -140,12 +140,8 @@ async def _measure(url: str, settings: Settings, key: str, n: int) -> dict[str, 
 
     async with httpx.AsyncClient(base_url=url) as hx, api_client(url) as aio:
 
-        async def aiohttp_post() -> object:
-            async with aio.post("/graphql", data=TYPENAME, headers=headers) as response:
-                return json.loads(await response.read())
-
-        async def aiohttp_licence() -> object:
-            async with aio.post("/graphql", data=licence, headers=headers) as response:
+        async def aiohttp_post(body: bytes) -> object:
+            async with aio.post("/graphql", data=body, headers=headers) as response:
                 return json.loads(await response.read())
 
         async def httpx_post() -> object:
@@ -154,11 +150,11 @@ async def _measure(url: str, settings: Settings, key: str, n: int) -> dict[str, 
         probes: dict[str, Probe] = {
             "raw: a read transaction of RETURN 1": lambda: reader.read(one),
             "HTTP { __typename }, httpx": httpx_post,
-            "HTTP { __typename }, aiohttp (Bench B's client)": aiohttp_post,
+            "HTTP { __typename }, aiohttp (Bench B's client)": lambda: aiohttp_post(TYPENAME),
             "HTTP { __typename }, bare socket": lambda: socket.post(TYPENAME),
             "in process, no socket: { __typename }": lambda: _in_process(TYPENAME, app),
             "in process, no socket: licenseCheck": lambda: _in_process(licence, app),
-            "HTTP licenseCheck, aiohttp (Bench B's client)": aiohttp_licence,
+            "HTTP licenseCheck, aiohttp (Bench B's client)": lambda: aiohttp_post(licence),
             "raw: check_licences, the same model": lambda: check_licences(in_app, key),
         }
         for probe in probes.values():  # warm: plans cached, connections open
